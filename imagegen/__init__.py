@@ -1,0 +1,1 @@
+"""Image generation: the backend interface, the backends, and the worker thread."""
