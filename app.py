@@ -1,0 +1,170 @@
+"""Easel: create_app() and the `python app.py` entry point (waitress + worker threads)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+import signal
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+log = logging.getLogger("easel")
+
+# Every setting: default here, overridable by EASEL_<NAME> and by create_app(test_config).
+DEFAULTS = {
+    "DATA_DIR": "instance",
+    "HOST": "127.0.0.1",
+    "PORT": 5000,
+    "PUBLIC_URL": "",
+    "WORKERS": 1,
+    "BACKEND": "builtin",
+    "SECURE_COOKIES": False,
+    "PROMPT_MAX": 1000,
+    "CAPTION_MAX": 500,
+    "GENERATIONS_PER_HOUR": 30,
+    "QUEUE_CAP": 5,
+    "MAX_ATTEMPTS": 3,
+    "RETRY_BACKOFF": 2.0,
+    "BLOCKED_WORDS": "",
+    "FEED_PAGE_SIZE": 20,
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "RATELIMIT_ENABLED": True,
+    "LOG_REQUESTS": False,
+}
+
+
+def _coerce(value: str, like):
+    """Turn an environment string into the type of its default."""
+    if isinstance(like, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(like, int):
+        return int(value)
+    if isinstance(like, float):
+        return float(value)
+    return value
+
+
+def load_settings(test_config: dict | None = None) -> dict:
+    """Defaults, then EASEL_* environment variables, then the test dict."""
+    settings = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        env = os.environ.get(f"EASEL_{name}")
+        if env is not None and env != "":
+            settings[name] = _coerce(env, default)
+    if test_config:
+        settings.update(test_config)
+    return settings
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Read the instance's secret key, generating it on first run (never hard-coded)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask app on a data folder; does not start worker threads."""
+    settings = load_settings(test_config)
+    app = Flask(__name__, instance_path=str(Path(settings["DATA_DIR"]).resolve()))
+    app.config.update(settings)
+    data_dir = Path(app.instance_path)
+    (data_dir / "media").mkdir(parents=True, exist_ok=True)
+    app.config["DATABASE"] = str(data_dir / "easel.db")
+    app.config["MEDIA_DIR"] = str(data_dir / "media")
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(data_dir)
+    secure = bool(app.config["SECURE_COOKIES"]) or str(app.config["PUBLIC_URL"]).startswith("https://")
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=9 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="en",
+    )
+
+    from models import db
+
+    db.init_app(app)
+    with app.app_context():
+        db.migrate(db.get_db())
+
+    from views import register
+
+    register(app)
+
+    from imagegen.backends import load_backend
+    from imagegen.worker import WorkerPool
+
+    app.extensions["easel_backend"] = load_backend(app.config["BACKEND"])
+
+    app.extensions["easel_worker"] = WorkerPool(app)
+    return app
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Serve Easel with waitress.")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 5000)")
+    parser.add_argument("--data-dir", help="folder for the database, media and secret key (default ./instance)")
+    parser.add_argument("--public-url", help="the URL members use, e.g. https://easel.example")
+    parser.add_argument("--workers", type=int, help="generation worker threads (default 1)")
+    parser.add_argument("--backend", help="generation backend (default builtin)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve with waitress and run the generation workers until SIGINT/SIGTERM."""
+    from waitress import create_server
+
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    overrides = {
+        key: value
+        for key, value in {
+            "HOST": args.host,
+            "PORT": args.port,
+            "DATA_DIR": args.data_dir,
+            "PUBLIC_URL": args.public_url,
+            "WORKERS": args.workers,
+            "BACKEND": args.backend,
+        }.items()
+        if value is not None
+    }
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    app = create_app(overrides)
+    server = create_server(app, host=app.config["HOST"], port=int(app.config["PORT"]), threads=8, ident="easel")
+    workers = app.extensions["easel_worker"]
+
+    def stop(signum, _frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    workers.start()
+    url = app.config["PUBLIC_URL"] or f"http://{app.config['HOST']}:{server.effective_port}"
+    log.info("Easel is serving %s (data in %s, %d worker(s), backend %s)",
+             url, app.instance_path, workers.size, app.config["BACKEND"])
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        log.info("Easel is stopping")
+        server.close()
+        workers.stop()
+
+
+if __name__ == "__main__":
+    main()

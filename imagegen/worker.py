@@ -1,0 +1,132 @@
+"""The generation worker: threads that take jobs from the generations table and run a backend.
+
+Modelled on datasette's write thread: each thread owns its connection; all state lives in the
+database, so a restart (or another thread) can always tell where a job stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from imagegen.base import Cancelled, GenerationError, GenerationRequest
+from imagegen.media import store_image
+from models import generations
+from models.db import connect
+
+log = logging.getLogger("easel.worker")
+
+PROGRESS_WRITE_INTERVAL = 0.1  # seconds between progress writes; the card polls every second
+
+
+class _Stopping(Exception):
+    """The pool is shutting down: give the job back untouched."""
+
+
+class WorkerPool:
+    """N worker threads; started only by the serving process (or a test that asks)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.size = max(1, int(app.config["WORKERS"]))
+        self.backend = app.extensions["easel_backend"]
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def running(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._stop.clear()
+        conn = connect(self.app.config["DATABASE"])
+        try:
+            requeued = generations.requeue_abandoned(conn)
+        finally:
+            conn.close()
+        if requeued:
+            log.info("requeued %d generation(s) left running by an earlier stop", requeued)
+        for number in range(self.size):
+            thread = threading.Thread(target=self._loop, name=f"easel-worker-{number}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Ask the threads to stop at the next step and wait for them."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
+
+    def notify(self) -> None:
+        """A job was queued: wake an idle thread now instead of at its next poll."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        conn = connect(self.app.config["DATABASE"])
+        try:
+            while not self._stop.is_set():
+                job = generations.claim_next(conn)
+                if job is None:
+                    self._idle(conn)
+                    continue
+                self._run(conn, job)
+        finally:
+            conn.close()
+
+    def _idle(self, conn) -> None:
+        wait = 2.0
+        next_at = generations.next_run_after(conn)
+        if next_at is not None:
+            wait = min(wait, max(0.05, next_at - time.time()))
+        self._wake.wait(wait)
+        self._wake.clear()
+
+    def _run(self, conn, job) -> None:
+        config = self.app.config
+        request = GenerationRequest(
+            prompt=job["prompt"], negative_prompt=job["negative_prompt"], seed=job["seed"],
+            width=job["width"], height=job["height"], style=job["style"], count=job["count"],
+        )
+        last_write = 0.0
+
+        def progress(fraction: float) -> None:
+            nonlocal last_write
+            if self._stop.is_set():
+                raise _Stopping()
+            moment = time.monotonic()
+            if moment - last_write >= PROGRESS_WRITE_INTERVAL or fraction >= 1.0:
+                last_write = moment
+                if not generations.set_progress(conn, job["id"], job["attempts"], min(1.0, fraction)):
+                    raise Cancelled()
+
+        try:
+            result = self.backend.generate(request, progress)
+            if len(result.images) != job["count"]:
+                raise GenerationError(f"the generator made {len(result.images)} image(s) instead of {job['count']}")
+            rows = []
+            for position, image in enumerate(result.images):
+                stored = store_image(image, config["MEDIA_DIR"])
+                rows.append({**stored, "position": position, "seed": job["seed"] + position})
+            if not generations.complete(conn, job, rows, result.info, result.version):
+                log.info("generation %d changed while running; result dropped", job["id"])
+        except _Stopping:
+            generations.release(conn, job)
+        except Cancelled:
+            pass
+        except GenerationError as exc:
+            self._failed(conn, job, str(exc))
+        except Exception as exc:  # a bug or a broken backend must not kill the worker
+            log.exception("generation %d failed", job["id"])
+            self._failed(conn, job, f"The generator hit an internal error ({type(exc).__name__}).")
+
+    def _failed(self, conn, job, message: str) -> None:
+        status = generations.fail_attempt(
+            conn, job, message, int(self.app.config["MAX_ATTEMPTS"]), float(self.app.config["RETRY_BACKOFF"])
+        )
+        log.info("generation %d attempt %d failed (%s): %s", job["id"], job["attempts"], status, message)

@@ -1,0 +1,194 @@
+"""Generations: each row is a job, and the table is the queue."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from models.db import now, transaction
+
+WAITING = ("queued", "running")
+
+
+def enqueue(conn: sqlite3.Connection, user_id: int, *, prompt: str, negative_prompt: str, seed: int,
+            width: int, height: int, style: str, count: int, backend: str, remix_of: int | None = None,
+            queue_cap: int, per_hour: int) -> int:
+    """Queue a job, checking the member's queue cap and hourly quota in the same transaction."""
+    with transaction(conn):
+        waiting = conn.execute(
+            "SELECT count(*) FROM generations WHERE user_id = ? AND status IN ('queued', 'running')",
+            (user_id,),
+        ).fetchone()[0]
+        if waiting >= queue_cap:
+            raise QueueFull(waiting)
+        recent = conn.execute(
+            "SELECT count(*) FROM generations WHERE user_id = ? AND created_at > ?", (user_id, now() - 3600)
+        ).fetchone()[0]
+        if recent >= per_hour:
+            oldest = conn.execute(
+                "SELECT min(created_at) FROM generations WHERE user_id = ? AND created_at > ?",
+                (user_id, now() - 3600),
+            ).fetchone()[0]
+            raise QuotaReached(int(oldest + 3600 - now()) + 1)
+        return conn.execute(
+            """INSERT INTO generations (user_id, prompt, negative_prompt, seed, width, height, style, count,
+                   backend, remix_of, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (user_id, prompt, negative_prompt, seed, width, height, style, count, backend, remix_of, now()),
+        ).lastrowid
+
+
+class QueueFull(Exception):
+    pass
+
+
+class QuotaReached(Exception):
+    """Carries the seconds until the member may generate again."""
+
+    @property
+    def retry_after(self) -> int:
+        return self.args[0]
+
+
+def get(conn: sqlite3.Connection, generation_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM generations WHERE id = ?", (generation_id,)).fetchone()
+
+
+def for_user(conn: sqlite3.Connection, user_id: int, before: int | None = None, limit: int = 20) -> list[sqlite3.Row]:
+    """The member's generations, newest first, keyset-paged."""
+    return conn.execute(
+        "SELECT * FROM generations WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+        (user_id, before or 2**62, limit),
+    ).fetchall()
+
+
+def queue_position(conn: sqlite3.Connection, generation: sqlite3.Row) -> int:
+    """1 when this job is next in line (ahead: queued jobs with a smaller id)."""
+    if generation["status"] != "queued":
+        return 0
+    ahead = conn.execute(
+        "SELECT count(*) FROM generations WHERE status = 'queued' AND id < ?", (generation["id"],)
+    ).fetchone()[0]
+    return ahead + 1
+
+
+def images(conn: sqlite3.Connection, generation_id: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM media WHERE generation_id = ? ORDER BY position", (generation_id,)
+    ).fetchall()
+
+
+def images_for(conn: sqlite3.Connection, generation_ids: list[int]) -> dict[int, list[sqlite3.Row]]:
+    """Media of many generations in one query, by generation id."""
+    found: dict[int, list[sqlite3.Row]] = {gid: [] for gid in generation_ids}
+    if not generation_ids:
+        return found
+    marks = ",".join("?" * len(generation_ids))
+    for row in conn.execute(
+        f"SELECT * FROM media WHERE generation_id IN ({marks}) ORDER BY generation_id, position", generation_ids
+    ):
+        found[row["generation_id"]].append(row)
+    return found
+
+
+def info(generation: sqlite3.Row) -> dict:
+    try:
+        return json.loads(generation["info"] or "{}")
+    except ValueError:
+        return {}
+
+
+def retry(conn: sqlite3.Connection, generation_id: int) -> bool:
+    """Queue a failed job again from scratch; False when it is not failed."""
+    with transaction(conn):
+        return conn.execute(
+            """UPDATE generations SET status = 'queued', attempts = 0, error = '', progress = 0,
+                   run_after = 0, started_at = NULL, finished_at = NULL
+               WHERE id = ? AND status = 'failed'""",
+            (generation_id,),
+        ).rowcount == 1
+
+
+# --- used by the worker ---------------------------------------------------------------
+
+def requeue_abandoned(conn: sqlite3.Connection) -> int:
+    """At start-up: jobs left 'running' by a crash go back to the queue."""
+    with transaction(conn):
+        return conn.execute(
+            "UPDATE generations SET status = 'queued', progress = 0, heartbeat_at = NULL WHERE status = 'running'"
+        ).rowcount
+
+
+def claim_next(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    """Atomically take the oldest runnable queued job (one UPDATE ... RETURNING)."""
+    t = now()
+    return conn.execute(
+        """UPDATE generations
+              SET status = 'running', attempts = attempts + 1, progress = 0,
+                  started_at = ?, heartbeat_at = ?
+            WHERE id = (SELECT id FROM generations
+                         WHERE status = 'queued' AND run_after <= ? ORDER BY id LIMIT 1)
+              AND status = 'queued'
+        RETURNING *""",
+        (t, t, t),
+    ).fetchone()
+
+
+def next_run_after(conn: sqlite3.Connection) -> float | None:
+    """When the next queued job becomes runnable (for the worker's sleep)."""
+    return conn.execute("SELECT min(run_after) FROM generations WHERE status = 'queued'").fetchone()[0]
+
+
+def set_progress(conn: sqlite3.Connection, generation_id: int, attempt: int, progress: float) -> bool:
+    """Record progress; False when the job is no longer ours (cancelled or requeued)."""
+    return conn.execute(
+        "UPDATE generations SET progress = ?, heartbeat_at = ? WHERE id = ? AND status = 'running' AND attempts = ?",
+        (progress, now(), generation_id, attempt),
+    ).rowcount == 1
+
+
+def complete(conn: sqlite3.Connection, job: sqlite3.Row, media_rows: list[dict], info: dict, version: str) -> bool:
+    """Store the images and mark the job done in one transaction; False if it was not ours."""
+    t = now()
+    with transaction(conn):
+        updated = conn.execute(
+            """UPDATE generations SET status = 'done', progress = 1, finished_at = ?, heartbeat_at = ?,
+                   info = ?, generator_version = ?, error = ''
+               WHERE id = ? AND status = 'running' AND attempts = ?""",
+            (t, t, json.dumps(info, sort_keys=True), version, job["id"], job["attempts"]),
+        ).rowcount
+        if updated != 1:
+            return False
+        for row in media_rows:
+            conn.execute(
+                """INSERT INTO media (user_id, generation_id, position, seed, name, thumb_name, width, height,
+                       thumb_width, thumb_height, created_at)
+                   VALUES (:user_id, :generation_id, :position, :seed, :name, :thumb_name, :width, :height,
+                       :thumb_width, :thumb_height, :created_at)""",
+                {**row, "user_id": job["user_id"], "generation_id": job["id"], "created_at": t},
+            )
+    return True
+
+
+def fail_attempt(conn: sqlite3.Connection, job: sqlite3.Row, error: str, max_attempts: int, backoff: float) -> str:
+    """Retry later with exponential backoff, or fail for good; returns the new status."""
+    final = job["attempts"] >= max_attempts
+    status = "failed" if final else "queued"
+    delay = 0 if final else backoff * (2 ** (job["attempts"] - 1))
+    t = now()
+    conn.execute(
+        """UPDATE generations SET status = ?, error = ?, run_after = ?, progress = 0,
+               finished_at = CASE WHEN ? = 'failed' THEN ? END
+           WHERE id = ? AND status = 'running' AND attempts = ?""",
+        (status, error, t + delay, status, t, job["id"], job["attempts"]),
+    )
+    return status
+
+
+def release(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
+    """Give a job back to the queue untouched (the worker is stopping)."""
+    conn.execute(
+        """UPDATE generations SET status = 'queued', attempts = attempts - 1, progress = 0, heartbeat_at = NULL
+           WHERE id = ? AND status = 'running' AND attempts = ?""",
+        (job["id"], job["attempts"]),
+    )

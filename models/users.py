@@ -1,0 +1,82 @@
+"""Members: sign-up, look-up and passwords."""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models.db import now, transaction
+
+USERNAME_RE = re.compile(r"[a-z0-9_]{2,30}")
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+
+
+class UsernameTaken(Exception):
+    pass
+
+
+def normalise_username(raw: str) -> str:
+    return (raw or "").strip().lower()
+
+
+def validate_signup(username: str, password: str) -> dict[str, str]:
+    """Field -> message for anything wrong with a sign-up (empty when fine)."""
+    errors = {}
+    if not USERNAME_RE.fullmatch(username):
+        errors["username"] = "username"
+    if len(password) < PASSWORD_MIN:
+        errors["password"] = "password_short"
+    elif len(password) > PASSWORD_MAX:
+        errors["password"] = "password_long"
+    return errors
+
+
+def create_user(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row:
+    """Insert a local member; the first one ever becomes the instance admin."""
+    password_hash = generate_password_hash(password)
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM users WHERE domain IS NULL AND username = ?", (username,)).fetchone():
+            raise UsernameTaken(username)
+        first = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM users WHERE domain IS NULL)").fetchone()[0]
+        user_id = conn.execute(
+            "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
+            (username, password_hash, "admin" if first else "member", now()),
+        ).lastrowid
+    return get_user(conn, user_id)
+
+
+def get_user(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+
+
+def get_local_user(conn: sqlite3.Connection, username: str) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT * FROM users WHERE domain IS NULL AND username = ?", (normalise_username(username),)
+    ).fetchone()
+
+
+def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row | None:
+    """The member if the password matches, else None (same work either way)."""
+    user = get_local_user(conn, username)
+    if user is None or not user["password_hash"]:
+        # Hash anyway so a missing name takes as long as a wrong password.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if check_password_hash(user["password_hash"], password) else None
+
+
+def count_local(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM users WHERE domain IS NULL").fetchone()[0]
+
+
+def admins(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM users WHERE role = 'admin' AND domain IS NULL ORDER BY id").fetchall()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not a real password")

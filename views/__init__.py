@@ -1,0 +1,97 @@
+"""Blueprints, extensions and the site-wide response rules."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import Babel
+from flask_babel import gettext as _
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from views.helpers import format_count, reltime, isotime, wants_json, json_error
+from views.limits import limiter
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register(app: Flask) -> None:
+    from views import auth, feed, media, pages, posts, studio
+
+    CSRFProtect(app)
+    Babel(app)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    auth.init_login(LoginManager(app))
+    for module in (auth, feed, media, pages, posts, studio):
+        app.register_blueprint(module.bp)
+
+    app.jinja_env.filters["reltime"] = reltime
+    app.jinja_env.filters["isotime"] = isotime
+    app.jinja_env.filters["count"] = format_count
+    app.jinja_env.globals["style_label"] = _style_label
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)
+
+
+def _style_label(key: str) -> str:
+    from flask import current_app
+
+    return dict(current_app.extensions["easel_backend"].styles()).get(key, key)
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.vary.add("HX-Request")
+    return response
+
+
+ERROR_TEXT = {
+    400: ("Bad request", "The request could not be understood."),
+    401: ("Please sign in", "You need to be signed in to do that."),
+    403: ("Not allowed", "You are not allowed to do that."),
+    404: ("Not found", "There is nothing here. It may have been deleted, or the link is wrong."),
+    405: ("Not allowed", "That method is not allowed here."),
+    413: ("Too large", "That upload is too large."),
+    429: ("Slow down", "Too many requests. Please wait a moment and try again."),
+    500: ("Something went wrong", "Easel hit an error. Nothing you did was lost; please try again."),
+}
+
+
+def _render_error(code: int, message: str | None = None):
+    title, text = ERROR_TEXT.get(code, (str(code), ""))
+    if wants_json():
+        return json_error(message or _(text), code)
+    return render_template("error.html", code=code, title=_(title), message=message or _(text)), code
+
+
+def _csrf_error(error: CSRFError):
+    return _render_error(400, _("Your form expired or came from another site. Reload the page and try again."))
+
+
+def _http_error(error: HTTPException):
+    response = _render_error(error.code or 500)
+    if error.code == 429 and isinstance(response, tuple):
+        body, code = response
+        retry = getattr(error, "retry_after", None)
+        return body, code, ({"Retry-After": str(retry)} if retry else {})
+    return response
+
+
+def _server_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return _render_error(500)
