@@ -1,0 +1,146 @@
+"""The builtin generator: determinism, vocabulary, palette, parsing, progress, errors."""
+
+from __future__ import annotations
+
+import colorsys
+import io
+
+import pytest
+from PIL import Image
+
+from imagegen.base import Cancelled, GenerationError, GenerationRequest
+from imagegen.builtin import STYLES, BuiltinBackend, parse_prompt
+from imagegen.builtin.vocabulary import all_words
+
+STYLE_KEYS = [k for k, _ in STYLES]
+
+
+def make(prompt, seed=1, style="flat", w=128, h=128, count=1, negative=""):
+    req = GenerationRequest(prompt, negative, seed, w, h, style, count)
+    return BuiltinBackend().generate(req, lambda f: None)
+
+
+def png(im: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def mean_hue(im: Image.Image) -> float:
+    """Circular mean of hue weighted by saturation, in degrees."""
+    import math
+
+    small = im.resize((32, 32))
+    sx = sy = 0.0
+    for r, g, b in small.get_flattened_data():
+        h, s, v = colorsys.rgb_to_hsv(r / 255, g / 255, b / 255)
+        sx += math.cos(h * 2 * math.pi) * s * v
+        sy += math.sin(h * 2 * math.pi) * s * v
+    return (math.degrees(math.atan2(sy, sx)) + 360) % 360
+
+
+def test_api_shape():
+    b = BuiltinBackend()
+    assert b.name == "builtin"
+    assert b.VERSION
+    assert b.styles()[0][0] == "flat"
+    assert len(b.styles()) >= 3
+
+
+@pytest.mark.parametrize("style", STYLE_KEYS)
+def test_same_inputs_same_bytes(style):
+    a = make("two red balloons over a lake at dawn", seed=7, style=style)
+    b = make("two red balloons over a lake at dawn", seed=7, style=style)
+    assert png(a.images[0]) == png(b.images[0])
+    assert a.images[0].size == (128, 128) and a.images[0].mode == "RGB"
+
+
+@pytest.mark.parametrize("style", STYLE_KEYS)
+def test_different_seed_different_image(style):
+    a = make("mountains and a lake", seed=1, style=style)
+    b = make("mountains and a lake", seed=2, style=style)
+    assert a.images[0].tobytes() != b.images[0].tobytes()
+
+
+def test_colour_words_shift_palette():
+    red = mean_hue(make("red sunset", w=96, h=96).images[0])
+    blue = mean_hue(make("blue night", w=96, h=96).images[0])
+    # red is near 0/360 degrees, blue near 220
+    assert min(red, 360 - red) < 50
+    assert 180 < blue < 280
+
+
+def test_indonesian_colours_match_english():
+    a = mean_hue(make("langit merah", w=96, h=96).images[0])
+    assert min(a, 360 - a) < 60
+
+
+def test_bad_style_raises():
+    with pytest.raises(GenerationError, match="style"):
+        make("sun", style="nope")
+
+
+def test_progress_monotonic_and_complete():
+    seen = []
+    req = GenerationRequest("a cat under a tree", "", 3, 96, 96, "flat", 2)
+    BuiltinBackend().generate(req, seen.append)
+    assert seen == sorted(seen) and len(seen) >= 12
+    assert seen[0] > 0 and seen[-1] == 1.0
+
+
+def test_progress_may_cancel():
+    def cancel(f):
+        raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        BuiltinBackend().generate(GenerationRequest("sun", "", 1, 64, 64, "flat"), cancel)
+
+
+def test_count_gives_distinct_images():
+    res = make("a house by the river", count=3)
+    assert len(res.images) == 3
+    assert len({im.tobytes() for im in res.images}) == 3
+
+
+@pytest.mark.parametrize(
+    "prompt, understood, ignored",
+    [
+        ("red sunset over the ocean with two boats", ["red", "sunset", "ocean", "2 boats"], []),
+        ("quantum sunset", ["sunset"], ["quantum"]),
+        ("tiga perahu merah di laut", ["3 red boats", "ocean"], []),
+        ("gunung berapi saat senja", ["sunset", "volcano"], ["saat"]),
+        ("a giant moon above the city", ["giant moon", "city"], []),
+    ],
+)
+def test_understood_and_ignored(prompt, understood, ignored):
+    info = make(prompt).info
+    got = [u.split(" (")[0] for u in info["understood"]]
+    assert sorted(got) == sorted(understood)
+    assert info["ignored"] == ignored
+
+
+def test_unknown_word_prompts_differ():
+    a = make("zorblax", seed=5).images[0].tobytes()
+    b = make("quintessence", seed=5).images[0].tobytes()
+    c = make("", seed=5).images[0].tobytes()
+    assert len({a, b, c}) == 3
+
+
+def test_negative_prompt_removes_subject():
+    info = make("sun and clouds over hills", negative="clouds").info
+    assert not any("cloud" in u for u in info["understood"])
+
+
+def test_every_word_renders():
+    words = [w for w, kind, _ in all_words()]
+    batch = 6
+    for i in range(0, len(words), batch):
+        style = STYLE_KEYS[(i // batch) % len(STYLE_KEYS)]
+        res = make(" ".join(words[i : i + batch]), seed=i, style=style, w=64, h=64)
+        assert res.images[0].size == (64, 64)
+
+
+def test_parse_prompt_counts():
+    p = parse_prompt("three balloons and many stars")
+    counts = {s.concept: s.count for s in p.subjects}
+    assert counts == {"balloon": 3, "stars": 8}
