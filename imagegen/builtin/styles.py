@@ -90,4 +90,6 @@ class Ink(Renderer):
             self.d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=mix(self.paper, p.fill, 0.35))
 
 
-STYLE_CLASSES = [Flat, Pixel, Ink]
+from .styles_more import LowPoly, Neon, PaperCut, StainedGlass, Watercolour  # noqa: E402
+
+STYLE_CLASSES = [Flat, Pixel, Watercolour, Ink, LowPoly, Neon, PaperCut, StainedGlass]
