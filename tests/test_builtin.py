@@ -144,3 +144,46 @@ def test_parse_prompt_counts():
     p = parse_prompt("three balloons and many stars")
     counts = {s.concept: s.count for s in p.subjects}
     assert counts == {"balloon": 3, "stars": 8}
+
+
+def test_vocabulary_is_big_enough_in_both_languages():
+    from imagegen.builtin.vocabulary import COLOURS, INDONESIAN_WORDS, SUBJECTS
+
+    assert len(SUBJECTS) >= 60 and len(COLOURS) >= 30
+    for concept, (_, en, idn) in SUBJECTS.items():
+        assert en.split() and idn.split(), concept
+    for name, (_, en, idn) in COLOURS.items():
+        assert en.split() and idn.split(), name
+    assert {"gunung", "laut", "matahari", "bulan", "bintang", "sawah", "pantai", "hutan", "kota", "candi"} <= INDONESIAN_WORDS
+
+
+@pytest.mark.parametrize(
+    "en, idn",
+    [("mountains by the sea", "gunung dan laut"), ("rice terraces at dawn", "sawah saat fajar"),
+     ("three red boats", "tiga perahu merah"), ("giant moon over the city", "bulan raksasa di atas kota")],
+)
+def test_indonesian_means_the_same_subjects(en, idn):
+    a, b = parse_prompt(en), parse_prompt(idn)
+    assert a.concepts() == b.concepts()
+    # English plurals ("mountains") leave the count to the planner; Indonesian has no plural mark
+    assert [(s.count or 1, s.colour, s.size) for s in a.subjects] == [(s.count or 1, s.colour, s.size) for s in b.subjects]
+
+
+def test_negative_prompt_changes_picture():
+    with_clouds = make("clouds over hills at noon", seed=4, w=96, h=96).images[0].tobytes()
+    without = make("clouds over hills at noon", seed=4, w=96, h=96, negative="clouds")
+    assert without.images[0].tobytes() != with_clouds
+    assert without.info["understood"] == ["noon", "hills"]
+
+
+def test_sizes_and_placement_are_parsed():
+    p = parse_prompt("a tiny house on the left and a giant balloon over the lake")
+    by = {s.concept: s for s in p.subjects}
+    assert by["house"].place == "left" and by["house"].size < 1
+    assert by["balloon"].place == "over" and by["balloon"].size > 1 and by["balloon"].ref == "lake"
+
+
+@pytest.mark.parametrize("size", [(512, 512), (768, 512), (512, 768)])
+def test_app_sizes(size):
+    im = make("pantai dengan perahu layar", w=size[0], h=size[1], style="watercolour").images[0]
+    assert im.size == size

@@ -65,7 +65,7 @@ class BuiltinBackend:
     """Draws pictures from prompts with Pillow alone: deterministic, fast, offline."""
 
     name = "builtin"
-    VERSION = "builtin-1"
+    VERSION = "builtin-2"
 
     def styles(self) -> list[tuple[str, str]]:
         """The (key, label) styles, default first."""
@@ -97,7 +97,7 @@ class BuiltinBackend:
             images.append(render_image(plan, request.style, seed, step))  # sky, far, near, details
             step()  # finish
         info = {
-            "understood": [u for u in parsed.understood if u.split(" (")[0].split()[-1] not in removed] or [],
+            "understood": parsed.labels(removed),
             "ignored": list(parsed.unknown),
             "style": request.style,
         }

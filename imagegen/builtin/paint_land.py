@@ -15,7 +15,7 @@ def plane(sk, plan, rng) -> None:
     P, w, h, hz = plan.palette, plan.w, plan.h, plan.horizon
     g = plan.ground
     if g in WATER:
-        far, near = mix(P["water2"], P["horizon"], 0.45), P["water"]
+        far, near = mix(P["water2"], P["horizon"], 0.5), mix(P["water"], P["sky"][0], 0.3)
         sk.grad((0, hz, w, h), [(0, far), (1, scale(near, 0.85))])
         _reflection(sk, plan, rng)
         for i in range(14):  # sparkle lines, denser near the horizon

@@ -51,6 +51,13 @@ class Parsed:
     unknown: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
 
+    def labels(self, removed: set[str]) -> list[str]:
+        """What was understood, as short labels, leaving out removed subjects."""
+        out = [name for name, _ in self.colours]
+        out += [self.time] if self.time else []
+        out += self.moods
+        return out + [s.label() for s in self.subjects if s.concept not in removed]
+
     def concepts(self) -> set[str]:
         """The subject concepts asked for."""
         return {s.concept for s in self.subjects}
@@ -98,7 +105,7 @@ def tokenize(text: str) -> list[tuple[str, str, str, bool, bool]]:
             phrase = "_".join(raw[i : i + n])
             hit = _lookup(phrase)
             plural = i in plural_at
-            if hit is None and n == 1:
+            if hit is None:
                 base = _singular(phrase)
                 if base is not None:
                     hit, plural = LEXICON[base], True
@@ -181,8 +188,6 @@ def parse_prompt(prompt: str) -> Parsed:
             elif last is not None and not last.place:
                 last.place = key
                 place_for_prev = key
-            else:
-                pending["place"] = key
         elif kind == "time":
             out.time = out.time or key
         elif kind == "mood":
@@ -191,12 +196,7 @@ def parse_prompt(prompt: str) -> Parsed:
         elif kind == "unknown":
             if word not in out.unknown:
                 out.unknown.append(word)
-    for name, _ in out.colours:
-        out.understood.append(name)
-    if out.time:
-        out.understood.append(out.time)
-    out.understood += out.moods
-    out.understood += [s.label() for s in out.subjects]
+    out.understood = out.labels(set())
     return out
 
 

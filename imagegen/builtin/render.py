@@ -35,12 +35,12 @@ def gradient(size: tuple[int, int], stops) -> Image.Image:
     return Image.frombytes("RGB", (1, h), bytes(rows)).resize((w, h), Image.Resampling.NEAREST)
 
 
-def paper(w: int, h: int, seed: int, base, amount: int = 14) -> Image.Image:
+def paper(w: int, h: int, seed: int, base, amount: int = 14, grain: int = 4) -> Image.Image:
     """A soft paper-grain texture made from seeded bytes (never Pillow's unseeded noise)."""
     rng = random.Random(seed)
-    tw, th = max(2, w // 4), max(2, h // 4)
+    tw, th = max(2, w // grain), max(2, h // grain)
     noise = Image.frombytes("L", (tw, th), rng.randbytes(tw * th))
-    noise = noise.resize((w, h), Image.Resampling.BILINEAR)
+    noise = noise.resize((w, h), Image.Resampling.BICUBIC)
     lo = Image.new("RGB", (w, h), tuple(max(0, c - amount) for c in base))
     hi = Image.new("RGB", (w, h), tuple(min(255, c + amount // 2) for c in base))
     return Image.composite(hi, lo, noise)

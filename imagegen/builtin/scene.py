@@ -25,7 +25,8 @@ FALLBACKS = [
     ["volcano", "hills", "field"], ["mountains", "aurora", "pine", "snow"], ["lake", "temple", "sakura"],
     ["hills", "windmill", "flowers", "balloon"],
 ]
-MOTIFS = ["bird", "balloon", "kite", "lantern", "butterfly", "clouds", "flowers", "stars", "fireflies", "rocks"]
+MOTIFS = ["bird", "balloon", "kite", "butterfly", "clouds", "flowers", "rocks", "tree", "sailboat", "house"]
+NIGHT_MOTIFS = ["lantern", "fireflies", "stars", "comet", "owl", "flowers", "rocks", "house"]
 
 
 def digest(*parts) -> int:
@@ -86,12 +87,13 @@ def build_plan(parsed: Parsed, removed: set[str], seed: int, w: int, h: int, tex
         pick = FALLBACKS[word_hash % len(FALLBACKS)]
         subjects = [Subject(c) for c in pick if c not in removed]
         concepts = {s.concept for s in subjects}
+    time = choose_time(parsed, concepts, word_hash >> 16)
     if parsed.unknown:  # unknown words add a motif of their own
-        m = MOTIFS[(word_hash >> 8) % len(MOTIFS)]
+        motifs = NIGHT_MOTIFS if time == "night" else MOTIFS
+        m = motifs[(word_hash >> 8) % len(motifs)]
         if m not in concepts and m not in removed:
             subjects.append(Subject(m, count=0, plural=True))
             concepts.add(m)
-    time = choose_time(parsed, concepts, word_hash >> 16)
     moods = list(parsed.moods)
     if "winter" in moods and "snow" not in concepts and "snow" not in removed and rng.random() < 0.5:
         subjects.append(Subject("snow"))
@@ -130,6 +132,8 @@ def build_plan(parsed: Parsed, removed: set[str], seed: int, w: int, h: int, tex
     if ground_is_water and concepts & {"house", "tree", "palm", "cat", "dog", "tent", "temple", "castle", "tower",
                                         "lighthouse", "mosque", "village", "windmill", "pine", "flowers", "campfire"}:
         plan.shore = "left" if rng.random() < 0.5 else "right"
+    if ground in ("grass", "meadow", "garden", "field", "snowfield") and "grass" not in concepts | removed:
+        subjects.append(Subject("grass", count=rng.randint(3, 6)))
     for subj in sorted(subjects, key=lambda s: _order(s.concept)):
         _place(plan, subj, rng)
     plan.items.sort(key=lambda it: (_group_rank(it.group), it.depth, it.y, it.concept, it.index))
@@ -243,4 +247,4 @@ def _place(plan: Plan, subj: Subject, rng: random.Random) -> None:
                 "cat": 0.07, "dog": 0.08, "deer": 0.12, "rabbit": 0.05, "owl": 0.06, "car": 0.1, "train": 0.12,
                 "tent": 0.12, "campfire": 0.06, "rocks": 0.06, "mushroom": 0.05, "cactus": 0.16, "bamboo": 0.3,
                 "sakura": 0.3, "village": 0.14}.get(c, 0.1)
-        add(x, y, unit * size * persp * rng.uniform(0.85, 1.15), 0.55 + 0.4 * t, "near", i, n)
+        add(x, y, unit * size * persp * rng.uniform(0.85, 1.15) * 1.35, 0.55 + 0.4 * t, "near", i, n)

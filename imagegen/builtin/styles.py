@@ -27,8 +27,8 @@ class Pixel(Renderer):
 
     def do_glow(self, p):
         cx, cy, r = (v * self.k for v in p.pts)
-        for i, a in enumerate((0.12, 0.22)):
-            rr = r * (0.7 - i * 0.25)
+        for i, a in enumerate((0.1, 0.18)):
+            rr = r * (0.45 - i * 0.15)
             self.d.ellipse((cx - rr, cy - rr, cx + rr, cy + rr), fill=mix(self.im.getpixel((min(self.iw - 1, max(0, int(cx))), min(self.ih - 1, max(0, int(cy))))), p.fill, a * p.extra * 2))
 
     def finish(self):
@@ -52,7 +52,8 @@ class Ink(Renderer):
 
     def wash(self, c):
         lum = (c[0] * 299 + c[1] * 587 + c[2] * 114) // 1000
-        return mix(self.paper, (60, 58, 70), (1 - lum / 255) * 0.55)
+        grey = mix(self.paper, (60, 58, 70), (1 - lum / 255) * 0.5)
+        return mix(grey, c, 0.22)  # a hint of the real colour, like a light wash
 
     def do_grad(self, p):
         x0, y0, x1, y1 = (v * self.k for v in p.pts)

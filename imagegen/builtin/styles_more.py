@@ -65,8 +65,8 @@ class Watercolour(Renderer):
         soft = im.filter(ImageFilter.GaussianBlur(self.iw / 200))
         im = Image.blend(im, soft, 0.6)
         im = im.resize((self.plan.w, self.plan.h), Image.Resampling.BICUBIC)
-        grain = paper(self.plan.w, self.plan.h, self.seed, (235, 235, 235), 30)
-        return ImageChops.multiply(im, grain.point(lambda v: min(255, v + 20)))
+        grain = paper(self.plan.w, self.plan.h, self.seed, (244, 244, 244), 9, grain=5)
+        return ImageChops.multiply(im, grain.point(lambda v: min(255, v + 10)))
 
 
 class LowPoly(Renderer):
@@ -167,10 +167,10 @@ class Neon(Renderer):
 
     def do_poly(self, p):
         pts = self.P(p.pts)
-        if p.depth < 0.5 and p.fill == p.fill and len(pts) > 2 and p.depth > 0.1:
-            self.d.polygon(pts, fill=self.dark(p.fill))
-        else:
-            self.d.polygon(pts, fill=self.dark(p.fill))
+        if p.depth == 0.45:  # rolling bands of the ground plane: keep the grid visible
+            self.d.line(pts[:-2], fill=self.bright(p.fill), width=self.lw)
+            return
+        self.d.polygon(pts, fill=self.dark(p.fill))
         self.outline(pts, p.fill)
 
     def do_ellipse(self, p):
@@ -307,7 +307,7 @@ class StainedGlass(Renderer):
         if box[2] - box[0] < 1:
             return
         self.d.ellipse(box, fill=self.colour(p, p.fill))
-        if box[2] - box[0] > self.lw * 3:
+        if box[2] - box[0] > self.lw * 3 and p.depth > 0.1:
             self.outlines.append(("ellipse", box))
 
     def do_glow(self, p):

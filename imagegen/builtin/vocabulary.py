@@ -11,7 +11,7 @@ from __future__ import annotations
 SUBJECTS: dict[str, tuple[str, str, str]] = {
     # sky things
     "sun": ("sky", "sun sunshine", "matahari mentari surya"),
-    "moon": ("sky", "moon crescent moonlight", "bulan rembulan"),
+    "moon": ("sky", "moon crescent moonlight full_moon", "bulan rembulan purnama bulan_purnama"),
     "stars": ("sky", "star stars starry", "bintang berbintang gemintang"),
     "clouds": ("sky", "cloud clouds cloudy", "awan berawan mega"),
     "rainbow": ("sky", "rainbow", "pelangi"),
