@@ -300,7 +300,9 @@ class StainedGlass(Renderer):
     def do_poly(self, p):
         pts = self.P(p.pts)
         self.d.polygon(pts, fill=self.colour(p, p.fill))
-        self.outlines.append(("poly", pts))
+        xs, ys = [x for x, _ in pts], [y for _, y in pts]
+        if p.depth > 0.1 and max(xs) - min(xs) + max(ys) - min(ys) > self.lw * 8:  # no lead on tiny bits
+            self.outlines.append(("poly", pts))
 
     def do_ellipse(self, p):
         box = tuple(v * self.k for v in p.pts)
