@@ -77,14 +77,14 @@ def get(conn: sqlite3.Connection, post_id: int) -> dict | None:
     return _with_media(conn, [row])[0] if row else None
 
 
+LATEST_SQL = f"""SELECT {POST_COLUMNS} {POST_FROM}
+    WHERE p.id < ? AND p.deleted_at IS NULL AND p.reply_to IS NULL
+    ORDER BY p.id DESC LIMIT ?"""
+
+
 def latest(conn: sqlite3.Connection, before: int | None = None, limit: int = 20) -> list[dict]:
     """Public top-level posts, newest first; `before` is the last id of the previous page."""
-    rows = conn.execute(
-        f"""SELECT {POST_COLUMNS} {POST_FROM}
-            WHERE p.id < ? AND p.deleted_at IS NULL AND p.reply_to IS NULL
-            ORDER BY p.id DESC LIMIT ?""",
-        (before or 2**62, limit),
-    ).fetchall()
+    rows = conn.execute(LATEST_SQL, (before or 2**62, limit)).fetchall()
     return _with_media(conn, rows)
 
 

@@ -9,7 +9,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from views.helpers import format_count, reltime, isotime, wants_json, json_error
+from views.helpers import format_count, isotime, json_error, reltime, wants_json
 from views.limits import limiter
 
 CSP = (

@@ -17,8 +17,8 @@ def is_htmx() -> bool:
 
 
 def wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
+    """A script asking for JSON (browsers and htmx prefer HTML)."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
 def json_error(message: str, code: int, errors: dict | None = None):

@@ -254,8 +254,12 @@ def share(generation_id: int):
         template = "partials/_generation_card.html" if is_htmx() else "generation.html"
         return render_template(template, **context), 422
     status = 201
+    alt = form["alt"] or row["prompt"]
+    if form["show_prompt"] == "0" and alt == row["prompt"]:
+        # The alt text defaults to the prompt; a hidden prompt must not leak through it.
+        alt = form["caption"] or _("A picture by @%(name)s", name=current_user.username)
     try:
-        post_id = posts.share(get_db(), row, caption=form["caption"], alt=form["alt"] or row["prompt"],
+        post_id = posts.share(get_db(), row, caption=form["caption"], alt=alt,
                               remix_policy=form["remix_policy"], show_prompt=form["show_prompt"] == "1")
     except posts.AlreadyShared as shared:
         post_id, status = shared.args[0], 200
