@@ -269,3 +269,12 @@ def share(generation_id: int):
     if is_htmx():
         return "", 204, {"HX-Redirect": target}
     return redirect(target, 303)
+
+
+@bp.get("/studio/styles")
+def styles():
+    """Every style side by side on the same prompt and seed, so members can pick."""
+    from imagegen.gallery import GALLERY_PROMPT, GALLERY_SEED, style_gallery
+
+    entries = style_gallery(backend(), current_app.config["MEDIA_DIR"])
+    return render_template("styles.html", entries=entries, prompt=GALLERY_PROMPT, seed=GALLERY_SEED)
