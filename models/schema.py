@@ -96,3 +96,128 @@ MIGRATIONS = [
     ) WITHOUT ROWID;
     """,
 ]
+
+# 2: the social layer. A repost is a post row with repost_of set (Mastodon's "boost"), so every
+# timeline is a single keyset query over posts. Search is FTS5 kept in sync by triggers; a hidden
+# prompt is never indexed.
+MIGRATIONS.append(
+    """
+    ALTER TABLE posts ADD COLUMN repost_of INTEGER REFERENCES posts (id) ON DELETE CASCADE;
+    CREATE UNIQUE INDEX posts_one_repost ON posts (user_id, repost_of) WHERE repost_of IS NOT NULL;
+    CREATE INDEX posts_quote_of ON posts (quote_of) WHERE quote_of IS NOT NULL;
+    CREATE INDEX posts_remix_of ON posts (remix_of) WHERE remix_of IS NOT NULL;
+    ALTER TABLE users ADD COLUMN avatar_media_id INTEGER REFERENCES media (id) ON DELETE SET NULL;
+
+    CREATE TABLE follows (
+        follower_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        followee_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (follower_id, followee_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX follows_followee ON follows (followee_id, follower_id);
+
+    CREATE TABLE likes (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX likes_user_post ON likes (user_id, post_id);
+    CREATE INDEX likes_post ON likes (post_id);
+    CREATE INDEX likes_user_recent ON likes (user_id, id);
+
+    CREATE TABLE bookmarks (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX bookmarks_user_post ON bookmarks (user_id, post_id);
+    CREATE INDEX bookmarks_user_recent ON bookmarks (user_id, id);
+
+    CREATE TABLE hashtags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    );
+    CREATE TABLE post_tags (
+        tag_id INTEGER NOT NULL REFERENCES hashtags (id) ON DELETE CASCADE,
+        post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (tag_id, post_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX post_tags_recent ON post_tags (created_at, tag_id);
+    CREATE INDEX post_tags_post ON post_tags (post_id);
+
+    CREATE TABLE mentions (
+        post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        PRIMARY KEY (post_id, user_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        actor_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('follow', 'like', 'repost', 'reply', 'quote', 'mention', 'remix')),
+        post_id INTEGER REFERENCES posts (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        read_at REAL
+    );
+    CREATE INDEX notifications_user ON notifications (user_id, id);
+    CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+    CREATE UNIQUE INDEX notifications_once ON notifications (user_id, actor_id, kind, coalesce(post_id, 0));
+
+    CREATE TABLE blocks (
+        blocker_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        blocked_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (blocker_id, blocked_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX blocks_blocked ON blocks (blocked_id, blocker_id);
+    CREATE TABLE mutes (
+        muter_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        muted_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (muter_id, muted_id)
+    ) WITHOUT ROWID;
+
+    CREATE VIRTUAL TABLE posts_fts USING fts5 (caption, prompt, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE users_fts USING fts5 (username, display_name, bio, tokenize = 'unicode61 remove_diacritics 2');
+
+    CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts
+    WHEN new.repost_of IS NULL AND new.deleted_at IS NULL BEGIN
+        INSERT INTO posts_fts (rowid, caption, prompt) VALUES (
+            new.id, new.caption,
+            CASE WHEN new.show_prompt THEN coalesce((SELECT prompt FROM generations WHERE id = new.generation_id), '')
+                 ELSE '' END);
+    END;
+    CREATE TRIGGER posts_fts_update AFTER UPDATE OF caption, show_prompt, deleted_at ON posts
+    WHEN new.repost_of IS NULL BEGIN
+        DELETE FROM posts_fts WHERE rowid = old.id;
+        INSERT INTO posts_fts (rowid, caption, prompt) SELECT
+            new.id, new.caption,
+            CASE WHEN new.show_prompt THEN coalesce((SELECT prompt FROM generations WHERE id = new.generation_id), '')
+                 ELSE '' END
+        WHERE new.deleted_at IS NULL;
+    END;
+    CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+        DELETE FROM posts_fts WHERE rowid = old.id;
+    END;
+    INSERT INTO posts_fts (rowid, caption, prompt)
+        SELECT p.id, p.caption, CASE WHEN p.show_prompt THEN coalesce(g.prompt, '') ELSE '' END
+        FROM posts p LEFT JOIN generations g ON g.id = p.generation_id
+        WHERE p.deleted_at IS NULL AND p.repost_of IS NULL;
+
+    CREATE TRIGGER users_fts_insert AFTER INSERT ON users BEGIN
+        INSERT INTO users_fts (rowid, username, display_name, bio) VALUES (new.id, new.username, new.display_name, new.bio);
+    END;
+    CREATE TRIGGER users_fts_update AFTER UPDATE OF username, display_name, bio ON users BEGIN
+        DELETE FROM users_fts WHERE rowid = old.id;
+        INSERT INTO users_fts (rowid, username, display_name, bio) VALUES (new.id, new.username, new.display_name, new.bio);
+    END;
+    CREATE TRIGGER users_fts_delete AFTER DELETE ON users BEGIN
+        DELETE FROM users_fts WHERE rowid = old.id;
+    END;
+    INSERT INTO users_fts (rowid, username, display_name, bio) SELECT id, username, display_name, bio FROM users;
+    """
+)

@@ -80,3 +80,14 @@ def admins(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 @functools.cache
 def _dummy_hash() -> str:
     return generate_password_hash("not a real password")
+
+
+def profile_counts(conn: sqlite3.Connection, user_id: int) -> dict:
+    row = conn.execute(
+        """SELECT (SELECT count(*) FROM follows WHERE followee_id = :u) AS followers,
+                  (SELECT count(*) FROM follows WHERE follower_id = :u) AS following,
+                  (SELECT count(*) FROM posts WHERE user_id = :u AND deleted_at IS NULL
+                       AND reply_to IS NULL AND repost_of IS NULL) AS posts""",
+        {"u": user_id},
+    ).fetchone()
+    return dict(row)

@@ -20,7 +20,7 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    from views import auth, feed, media, pages, posts, studio
+    from views import auth, feed, media, notifications, pages, posts, profiles, social, studio
 
     CSRFProtect(app)
     Babel(app)
@@ -28,17 +28,37 @@ def register(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     auth.init_login(LoginManager(app))
-    for module in (auth, feed, media, pages, posts, studio):
+    for module in (auth, feed, media, notifications, pages, posts, profiles, social, studio):
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["reltime"] = reltime
     app.jinja_env.filters["isotime"] = isotime
     app.jinja_env.filters["count"] = format_count
     app.jinja_env.globals["style_label"] = _style_label
+    app.jinja_env.filters["linkify"] = _linkify
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
+
+
+def _unread_notifications() -> int:
+    from flask_login import current_user
+
+    from models.db import get_db
+    from models.notifications import unread_count
+
+    return unread_count(get_db(), current_user.id) if current_user.is_authenticated else 0
+
+
+def _linkify(body: str):
+    from flask import url_for
+
+    from models.text import linkify
+
+    return linkify(body, lambda name: url_for("profiles.profile", username=name),
+                   lambda tag: url_for("feed.tag", tag=tag))
 
 
 def _style_label(key: str) -> str:
@@ -62,6 +82,8 @@ ERROR_TEXT = {
     403: ("Not allowed", "You are not allowed to do that."),
     404: ("Not found", "There is nothing here. It may have been deleted, or the link is wrong."),
     405: ("Not allowed", "That method is not allowed here."),
+    409: ("Not now", "That cannot be done in the current state. Reload the page and try again."),
+    422: ("Cannot do that", "That request could not be processed."),
     413: ("Too large", "That upload is too large."),
     429: ("Slow down", "Too many requests. Please wait a moment and try again."),
     500: ("Something went wrong", "Easel hit an error. Nothing you did was lost; please try again."),

@@ -1,8 +1,9 @@
-"""A single post: the picture, its caption and its generation card."""
+"""A single post: the picture, its caption, its generation card, and its thread."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, url_for
+from flask_login import current_user
 
 from models import posts
 from models.db import get_db
@@ -11,8 +12,12 @@ from views.helpers import isotime, wants_json
 bp = Blueprint("posts", __name__)
 
 
+def viewer_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
 def get_post_or_404(post_id: int) -> dict:
-    post = posts.get(get_db(), post_id)
+    post = posts.get(get_db(), post_id, viewer_id())
     if post is None:
         abort(404)
     return post
@@ -32,16 +37,31 @@ def post_json(post: dict) -> dict:
         "remix_count": post["remix_count"],
         "remix_of": post["remix_of"],
         "reply_to": post["reply_to"],
+        "quote_of": post["quote_of"],
         "created_at": isotime(post["created_at"]),
     }
-    if post["show_prompt"]:
+    if post["show_prompt"] and post["prompt"] is not None:
         body["prompt"] = post["prompt"]
+    if viewer_id():
+        body.update(liked=post["liked"], reposted=post["reposted"], bookmarked=post["bookmarked"])
     return body
 
 
 @bp.get("/p/<int:post_id>")
 def post(post_id: int):
-    item = get_post_or_404(post_id)
+    from views.social import post_page_context
+
+    conn = get_db()
+    item = posts.get(conn, post_id, viewer_id())
+    if item is None:
+        row = posts.get_row(conn, post_id)
+        if row is None or not row["deleted_at"] or wants_json():
+            abort(404)
+        # A deleted post keeps its place in the thread: a placeholder with the replies under it.
+        context = {"post": None, "deleted_id": post_id,
+                   "ancestors": posts.thread(conn, post_id, viewer_id()) if row["reply_to"] else [],
+                   "replies": posts.replies(conn, post_id, viewer_id()), "errors": {}, "text": ""}
+        return render_template("post.html", **context), 404
     if wants_json():
         return jsonify(post_json(item))
-    return render_template("post.html", post=item)
+    return render_template("post.html", **post_page_context(item))
