@@ -50,16 +50,18 @@ def main() -> None:
     ap.add_argument("--styles", default="flat,watercolour,pixel")
     ap.add_argument("--size", type=int, default=192)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--prompts", default="", help="prompts separated by '|' instead of the standard 24")
     args = ap.parse_args()
     backend = BuiltinBackend()
     known = [k for k, _ in backend.styles()]
     styles = [s for s in args.styles.split(",") if s in known] or known[:3]
+    prompts = [p.strip() for p in args.prompts.split("|") if p.strip()] or PROMPTS
     size, label_h, pad = args.size, 14, 4
     cols = len(styles) * 4  # four prompts per row, each in every style
-    rows = (len(PROMPTS) + 3) // 4
+    rows = (len(prompts) + 3) // 4
     sheet = Image.new("RGB", (cols * (size + pad) + pad, rows * (size + label_h + pad) + pad), (28, 28, 32))
     draw = ImageDraw.Draw(sheet)
-    for n, prompt in enumerate(PROMPTS):
+    for n, prompt in enumerate(prompts):
         r, c0 = divmod(n, 4)
         for j, style in enumerate(styles):
             req = GenerationRequest(prompt, "", args.seed + n, size, size, style)

@@ -6,7 +6,7 @@ import random
 
 from imagegen.base import GenerationError, GenerationRequest, GenerationResult, ProgressCallback
 
-from . import paint_land, paint_near, paint_sky, paint_things
+from . import moods, paint_land, paint_near, paint_sky, paint_temples, paint_things
 from .parse import parse_prompt, removed_concepts
 from .scene import Plan, build_plan, digest
 from .sketch import Sketch
@@ -28,7 +28,7 @@ def _painter(concept: str):
         return _FAR[concept]
     if concept in _GROUND:
         return paint_land.ground_feature
-    for module in (paint_sky, paint_near, paint_things):
+    for module in (paint_sky, paint_near, paint_temples, paint_things):
         fn = getattr(module, concept, None)
         if fn is not None:
             return fn
@@ -39,13 +39,33 @@ def sketch_plan(plan: Plan, seed: int) -> Sketch:
     """Turn a scene plan into primitives, group by group."""
     sk = Sketch(plan.w, plan.h)
     rng = random.Random(seed)
+    mood_rng = random.Random(digest("moods", seed, *plan.moods))
     sk.group, sk.depth = "sky", 0.0
     paint_sky.background(sk, plan, rng)
+    sky_done = far_done = mid_done = False
     sk.group, sk.depth = "far", 0.45
     paint_land.plane(sk, plan, rng)
     for it in plan.items:
+        if not sky_done and it.group != "sky":
+            sky_done = True
+            sk.group, sk.depth = "far", 0.1
+            moods.after_sky(sk, plan, mood_rng)
+        if not far_done and it.group in ("near", "details"):
+            far_done = True
+            sk.group, sk.depth = "far", 0.5
+            moods.after_far(sk, plan, mood_rng)
+        if not mid_done and it.group in ("near", "details") and it.depth > 0.72:
+            mid_done = True
+            sk.group, sk.depth = "near", 0.72
+            moods.between_near(sk, plan, mood_rng, 0.72)
         sk.group, sk.depth = it.group, it.depth
         _painter(it.concept)(sk, it, plan, random.Random(it.seed))
+    sk.group, sk.depth = "details", 1.0
+    if not sky_done:
+        moods.after_sky(sk, plan, mood_rng)
+    if not far_done:
+        moods.after_far(sk, plan, mood_rng)
+    moods.finish(sk, plan, mood_rng)
     return sk
 
 
@@ -65,7 +85,7 @@ class BuiltinBackend:
     """Draws pictures from prompts with Pillow alone: deterministic, fast, offline."""
 
     name = "builtin"
-    VERSION = "builtin-2"
+    VERSION = "builtin-3"
 
     def styles(self) -> list[tuple[str, str]]:
         """The (key, label) styles, default first."""

@@ -88,11 +88,15 @@ def ground_feature(sk, it, plan, rng) -> None:
     c = it.concept
     depth_h = h - hz
     if c == "lake" and plan.ground not in WATER:
-        cy = hz + depth_h * 0.35
-        rx = w * rng.uniform(0.3, 0.45)
-        sk.ellipse(it.x, cy, rx * 1.04, depth_h * 0.2, scale(P["grass2"], 0.8))
-        sk.ellipse(it.x, cy, rx, depth_h * 0.17, it.colour or mix(P["water2"], P["horizon"], 0.3))
-        sk.ellipse(it.x, cy + depth_h * 0.03, rx * 0.8, depth_h * 0.1, mix(P["water"], P["horizon"], 0.2))
+        cy, rx, ry = it.y, it.s, it.extra or depth_h * 0.17
+        sk.ellipse(it.x, cy, rx * 1.04, ry * 1.18, scale(P["grass2"], 0.8))
+        sk.ellipse(it.x, cy, rx, ry, it.colour or mix(P["water2"], P["horizon"], 0.3))
+        sk.ellipse(it.x, cy + ry * 0.18, rx * 0.8, ry * 0.6, mix(P["water"], P["horizon"], 0.2))
+        for k in range(3):  # glints
+            y = cy - ry * 0.3 + k * ry * 0.3
+            x0 = it.x + rx * rng.uniform(-0.5, 0.2)
+            sk.line([(x0, y), (x0 + rx * rng.uniform(0.15, 0.3), y)], mix(P["water2"], (255, 255, 255), 0.5),
+                    max(1, h * 0.004))
     elif c == "river":
         pts_l, pts_r = [], []
         x = w * rng.uniform(0.4, 0.6)

@@ -207,26 +207,6 @@ def lighthouse(sk, it, plan, rng):
     sk.poly([(it.x - w * 0.6, top - s * 0.12), (it.x, top - s * 0.2), (it.x + w * 0.6, top - s * 0.12)], red)
 
 
-def temple(sk, it, plan, rng):
-    """A stepped candi / pagoda silhouette."""
-    P, s = plan.palette, it.s
-    c = _fog(it.colour or mix(P["stone"], (140, 110, 90), 0.4), plan, it)
-    shadow(sk, it, plan, s * 0.5)
-    for k in range(5):
-        w = s * (0.5 - k * 0.085)
-        y0 = it.y - s * 0.17 * k
-        sk.poly([(it.x - w, y0), (it.x - w * 0.93, y0 - s * 0.16), (it.x + w * 0.93, y0 - s * 0.16), (it.x + w, y0)],
-                scale(c, 1.0 - 0.04 * k))
-        sk.poly([(it.x + w * 0.35, y0), (it.x + w * 0.33, y0 - s * 0.16), (it.x + w * 0.93, y0 - s * 0.16), (it.x + w, y0)],
-                scale(c, 0.82))
-        for side in (-1, 1):
-            sk.poly([(it.x + side * w * 0.9, y0 - s * 0.16), (it.x + side * w * 0.85, y0 - s * 0.22),
-                     (it.x + side * w * 0.8, y0 - s * 0.16)], scale(c, 0.9))
-    sk.poly([(it.x - s * 0.05, it.y - s * 0.85), (it.x, it.y - s * 1.05), (it.x + s * 0.05, it.y - s * 0.85)], scale(c, 0.95))
-    sk.poly([(it.x - s * 0.06, it.y), (it.x - s * 0.06, it.y - s * 0.12), (it.x + s * 0.06, it.y - s * 0.12),
-             (it.x + s * 0.06, it.y)], scale(c, 0.5))
-
-
 def mosque(sk, it, plan, rng):
     P, s = plan.palette, it.s
     c = _fog(it.colour or P["wall"], plan, it)

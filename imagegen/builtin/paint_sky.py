@@ -47,7 +47,7 @@ def moon(sk, it, plan, rng) -> None:
 def stars(sk, it, plan, rng) -> None:
     P = plan.palette
     c = it.colour or (255, 250, 230)
-    n = max(8, it.count) * plan.w * plan.h // (512 * 512)
+    n = max(30, it.count * 7) * plan.w * plan.h // (512 * 512)
     small = [(rng.uniform(0, plan.w), rng.uniform(0, plan.horizon) ** 1.0 * rng.uniform(0.2, 1.0),
               rng.choice((0.8, 1.0, 1.2, 1.5))) for _ in range(n)]
     sk.dots(small, mix(c, P["sky"][1], 0.25))

@@ -77,6 +77,10 @@ def make_palette(time: str, moods: list[str], colours: list[RGB], motif: float) 
     if "stormy" in moods:
         sky = [mix(c, g, 0.7) for c, g in zip(sky, [(40, 45, 55), (70, 75, 90), (100, 105, 115), (130, 135, 140)])]
         light *= 0.75
+    if "foggy" in moods:  # a pale, low-contrast sky; the haze itself is painted by moods.py
+        sky = [mix(hue_shift(c, 0, 0.5), (214, 218, 224), 0.45 + 0.1 * i) for i, c in enumerate(sky)]
+        for key in ("grass", "grass2", "foliage", "foliage2", "far", "mid"):
+            p[key] = hue_shift(p[key], 0, 0.7)
     if "gloomy" in moods:
         sky = [hue_shift(c, 0, 0.5, 0.7) for c in sky]
         light *= 0.8
@@ -111,6 +115,8 @@ def make_palette(time: str, moods: list[str], colours: list[RGB], motif: float) 
     if "stormy" in moods:
         p["cloud"] = (95, 100, 112)
     p["cloud_shade"] = mix(p["cloud"], sky[1], 0.35)
+    p["fog"] = mix(sky[-1], (225, 228, 234) if time != "night" else (90, 100, 125), 0.6)
+    p["storm"] = mix((45, 48, 60), sky[0], 0.2)
     p["window"] = (255, 215, 120) if time in ("night", "sunset") else scale((90, 120, 150), light)
     p["night"] = time == "night"
     return p

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .vocabulary import COLOURS, INDONESIAN_WORDS, LEXICON, MAX_PHRASE, NUMBERS, SIZES, STOPWORDS
+from .vocabulary import COLOURS, INDONESIAN_WORDS, LEXICON, MASS_NOUNS, MAX_PHRASE, NUMBERS, SIZES, STOPWORDS
 
 _TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _IRREGULAR_PLURAL = {"fish": "fish", "deer": "deer", "butterfly": "butterflies", "bamboo": "bamboo",
@@ -26,6 +26,7 @@ class Subject:
     colour_word: str = ""
     place: str = ""
     ref: str = ""  # the subject a place word relates to ("over the lake")
+    counted: bool = False  # a number word was given ("a", "three", "tiga")
 
     def label(self) -> str:
         """A short English label, e.g. '2 red boats'."""
@@ -125,6 +126,16 @@ def tokenize(text: str) -> list[tuple[str, str, str, bool, bool]]:
     return items
 
 
+def _relates_forward(items, pos: int, is_id: bool) -> bool:
+    """True when a left/right word names a reference after it: "left of X", "kiri X", "kiri dari X"."""
+    rest = [it for it in items[pos + 1 : pos + 4] if it[2] not in ("the", "a", "an")]
+    if not rest:
+        return False
+    if rest[0][2] in ("of", "dari"):
+        return len(rest) > 1 and rest[1][0] == "subject"
+    return is_id and rest[0][0] == "subject"
+
+
 def parse_prompt(prompt: str) -> Parsed:
     """Read a prompt into subjects, time of day, moods, global colours and unknown words."""
     out = Parsed()
@@ -133,13 +144,14 @@ def parse_prompt(prompt: str) -> Parsed:
     last: Subject | None = None
     last_pos = -9
     place_for_prev = ""
+    lead: list[str] = []  # "di atas bukit ada rumah": [place, ref] waiting for the placed subject
     for pos, (kind, key, word, is_id, plural) in enumerate(items):
         if kind == "subject":
             subj = Subject(key, plural=plural)
             if "count" in pending:
-                subj.count = pending["count"]
-            elif plural:
-                subj.count = 0  # decided by the planner
+                subj.count, subj.counted = pending["count"], True
+            elif plural or key in MASS_NOUNS:
+                subj.count = 0  # decided by the planner ("bunga" means flowers, not one flower)
             if "size" in pending:
                 subj.size, subj.size_word = SIZES[pending["size"]][0], pending["size"]
             if "colour" in pending:
@@ -149,6 +161,11 @@ def parse_prompt(prompt: str) -> Parsed:
             if place_for_prev and last is not None:
                 last.ref = key
                 place_for_prev = ""
+            if len(lead) == 1:
+                lead.append(key)
+            elif len(lead) == 2 and key != lead[1] and not subj.place:
+                subj.place, subj.ref = lead
+                lead = []
             pending = {}
             existing = next((s for s in out.subjects if s.concept == key), None)
             if existing is not None:  # "birds ... burung" twice: merge
@@ -183,11 +200,15 @@ def parse_prompt(prompt: str) -> Parsed:
             if key in ("left", "right", "center"):
                 if last is not None and not last.place and pos - last_pos <= 3:
                     last.place = key
+                    if _relates_forward(items, pos, is_id):  # "left of the tower", "di kiri menara"
+                        place_for_prev = key
                 else:
                     pending["place"] = key
             elif last is not None and not last.place:
                 last.place = key
                 place_for_prev = key
+            elif last is None and not lead:
+                lead = [key]
         elif kind == "time":
             out.time = out.time or key
         elif kind == "mood":

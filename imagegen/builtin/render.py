@@ -35,6 +35,21 @@ def gradient(size: tuple[int, int], stops) -> Image.Image:
     return Image.frombytes("RGB", (1, h), bytes(rows)).resize((w, h), Image.Resampling.NEAREST)
 
 
+def opacity_mask(size: tuple[int, int], stops) -> Image.Image:
+    """An L mask of the given size whose rows go through the (t, opacity) stops."""
+    w, h = size
+    rows = bytearray()
+    j = 0
+    for y in range(h):
+        t = y / max(1, h - 1)
+        while j < len(stops) - 2 and t > stops[j + 1][0]:
+            j += 1
+        (t0, a0), (t1, a1) = stops[j], stops[min(j + 1, len(stops) - 1)]
+        k = 0.0 if t1 == t0 else min(1.0, max(0.0, (t - t0) / (t1 - t0)))
+        rows.append(max(0, min(255, round(255 * (a0 + (a1 - a0) * k)))))
+    return Image.frombytes("L", (1, h), bytes(rows)).resize((w, h), Image.Resampling.NEAREST)
+
+
 def paper(w: int, h: int, seed: int, base, amount: int = 14, grain: int = 4) -> Image.Image:
     """A soft paper-grain texture made from seeded bytes (never Pillow's unseeded noise)."""
     rng = random.Random(seed)
@@ -108,6 +123,13 @@ class Renderer:
             a = p.extra
             mask = mask.point(lambda v: int(v * a))
         self.im.paste(self.colour(p, p.fill), (round(cx - r), round(cy - r)), mask)
+
+    def do_haze(self, p):
+        x0, y0, x1, y1 = (round(v * self.k) for v in p.pts)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(self.iw, x1), min(self.ih, y1)
+        if x1 - x0 < 1 or y1 - y0 < 1:
+            return
+        self.im.paste(self.colour(p, p.fill), (x0, y0, x1, y1), opacity_mask((x1 - x0, y1 - y0), p.extra))
 
     def finish(self) -> Image.Image:
         """The final RGB image at the requested size."""

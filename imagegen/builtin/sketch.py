@@ -6,7 +6,7 @@ import math
 
 
 class Prim:
-    """One shape: kind is poly, ellipse, line, grad, glow or dots; depth 0 (sky) .. 1 (nearest)."""
+    """One shape: kind is poly, ellipse, line, grad, glow, haze or dots; depth 0 (sky) .. 1 (nearest)."""
 
     __slots__ = ("kind", "pts", "fill", "depth", "width", "extra")
 
@@ -48,6 +48,10 @@ class Sketch:
     def glow(self, cx, cy, r, fill, strength=0.6) -> None:
         """A soft radial light."""
         self._add(Prim("glow", (cx, cy, r), fill, self.depth, extra=strength))
+
+    def haze(self, box, fill, stops) -> None:
+        """A translucent veil over box; stops are (t, opacity 0..1) from top to bottom."""
+        self._add(Prim("haze", box, fill, self.depth, extra=stops))
 
     def dots(self, pts, fill) -> None:
         """Many small discs: pts are (x, y, r)."""

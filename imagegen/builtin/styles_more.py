@@ -257,7 +257,7 @@ class PaperCut(Renderer):
 
     def draw(self, group, prims):
         for p in prims:
-            if p.kind in ("grad", "glow", "dots", "line"):
+            if p.kind in ("grad", "glow", "dots", "line", "haze"):
                 self.flush()
                 getattr(Renderer, "do_" + p.kind)(self, p)
                 continue

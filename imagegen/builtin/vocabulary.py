@@ -54,7 +54,8 @@ SUBJECTS: dict[str, tuple[str, str, str]] = {
     "city": ("far", "city town metropolis", "kota perkotaan"),
     "skyline": ("far", "skyline skyscraper skyscrapers", "pencakar_langit gedung"),
     "tower": ("near", "tower", "menara"),
-    "temple": ("near", "temple pagoda shrine", "candi kuil pura"),
+    "temple": ("near", "temple shrine stupa borobudur prambanan", "candi kuil pura"),
+    "pagoda": ("near", "pagoda", "pagoda klenteng"),
     "mosque": ("near", "mosque", "masjid"),
     "house": ("near", "house houses home cottage hut cabin", "rumah pondok gubuk"),
     "village": ("near", "village", "desa kampung"),
@@ -154,10 +155,10 @@ MOODS: dict[str, tuple[str, str]] = {
 
 # size -> (scale, English, Indonesian)
 SIZES: dict[str, tuple[float, str, str]] = {
-    "tiny": (0.5, "tiny little mini", "mungil kecil_sekali"),
-    "small": (0.72, "small", "kecil"),
-    "big": (1.4, "big large tall", "besar tinggi"),
-    "giant": (1.85, "giant huge enormous massive gigantic", "raksasa sangat_besar"),
+    "tiny": (0.45, "tiny little mini", "mungil kecil_sekali"),
+    "small": (0.65, "small", "kecil"),
+    "big": (1.5, "big large tall", "besar tinggi"),
+    "giant": (2.0, "giant huge enormous massive gigantic", "raksasa sangat_besar"),
 }
 
 # placement -> (English, Indonesian)
@@ -186,8 +187,11 @@ STOPWORDS = frozenset(
     "the of and with in on at by to for from is are was very its it this that into near "
     "under_the over_the".split()
     + "yang dan di ke dengan dari para sang si ada pada sangat oleh untuk serta atau itu ini "
-    "sedang para".split()
+    "sedang para sebelah samping ada terdapat".split()
 )
+
+# Subjects that mean "some" when no number is given ("bunga", "flowers", "rumput").
+MASS_NOUNS = frozenset({"flowers", "grass", "stars", "clouds", "fireflies", "rocks", "bamboo", "mushroom"})
 
 INDONESIAN_WORDS: set[str] = set()
 
