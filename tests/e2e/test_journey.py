@@ -69,12 +69,15 @@ def test_sign_up_generate_share_and_a_visitor_sees_it(page: Page, browser, base_
 
     # --- Sign up: the first account becomes the admin, and the page says so.
     page.goto("/signup")
-    expect(page.locator(".notice")).to_contain_text("this account becomes the instance admin")
+    expect(page.get_by_text("this account becomes the instance admin")).to_be_visible()
     shot(page, "01-signup-first-admin")
     sign_up(page, "ana")
     expect(page).to_have_url(f"{base_url}/studio")
-    expect(page.locator(".whoami")).to_contain_text("@ana")
-    expect(page.locator(".whoami .badge")).to_have_text("admin")
+    expect(page.get_by_role("banner")).to_contain_text("@ana")  # signed in
+    page.goto("/about")
+    admins = page.locator("section", has=page.get_by_role("heading", name="Admins"))
+    expect(admins).to_contain_text("@ana")
+    page.goto("/studio")
     expect(page.locator("#generations .gen-card")).to_have_count(0)
     shot(page, "02-studio-empty")
 
@@ -183,7 +186,7 @@ def test_sign_up_generate_share_and_a_visitor_sees_it(page: Page, browser, base_
         other = visitor.new_page()
         visitor_errors = watch_for_errors(other)
         other.goto("/latest")
-        expect(other.get_by_role("link", name="Sign up")).to_be_visible()  # signed out
+        expect(other.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()  # signed out
         entry = other.locator("article.post").filter(has_text=caption)
         expect(entry).to_have_count(1)
         expect(entry.locator(".handle")).to_have_text("@ana")
@@ -228,12 +231,12 @@ def test_bad_sign_up_shows_the_message_next_to_the_field(
     expect(page.locator(f"#f-{field}")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"#f-{field}")).to_have_attribute("aria-describedby", f"e-{field}")
     expect(page.locator(".field-error")).to_have_count(1)  # only the field at fault
-    expect(page.get_by_role("link", name="Sign up")).to_be_visible()  # still signed out
+    expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()  # still signed out
     shot(page, f"10-signup-error-{field}")
 
     # Nothing was stored: the next visitor is still told they will be the first (the admin).
     page.goto("/signup")
-    expect(page.locator(".notice")).to_contain_text("this account becomes the instance admin")
+    expect(page.get_by_text("this account becomes the instance admin")).to_be_visible()
     assert errors == [], errors
 
 
