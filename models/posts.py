@@ -45,7 +45,8 @@ def _index_text(conn: sqlite3.Connection, post_id: int, author_id: int, body: st
     for tag in text.hashtags(body):
         conn.execute("INSERT OR IGNORE INTO hashtags (name) VALUES (?)", (tag,))
         conn.execute(
-            "INSERT OR IGNORE INTO post_tags (tag_id, post_id, created_at) SELECT id, ?, ? FROM hashtags WHERE name = ?",
+            "INSERT OR IGNORE INTO post_tags (tag_id, post_id, created_at)"
+            " SELECT id, ?, ? FROM hashtags WHERE name = ?",
             (post_id, created_at, tag),
         )
     mentioned = []
