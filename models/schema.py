@@ -221,3 +221,12 @@ MIGRATIONS.append(
     INSERT INTO users_fts (rowid, username, display_name, bio) SELECT id, username, display_name, bio FROM users;
     """
 )
+
+# 3: explore ranks the last 7 days of top-level posts; this partial index finds them by time
+# without reading replies, reposts or deleted posts.
+MIGRATIONS.append(
+    """
+    CREATE INDEX posts_explore ON posts (created_at)
+        WHERE reply_to IS NULL AND repost_of IS NULL AND deleted_at IS NULL;
+    """
+)
