@@ -277,12 +277,14 @@ def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], viewer_id: int | 
     """
     posts = [_post_dict(row) for row in rows]
     referenced_ids = {p["repost_of"] for p in posts if p["repost_of"]} | {p["quote_of"] for p in posts if p["quote_of"]}
-    referenced: dict[int, dict] = {}
+    # A post on the page that is also reposted or quoted on it is one dict, so it is hydrated once.
+    referenced: dict[int, dict] = {p["id"]: p for p in posts if p["id"] in referenced_ids}
+    referenced_ids -= set(referenced)
     if referenced_ids:
         marks = ",".join("?" * len(referenced_ids))
         for row in conn.execute(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE p.id IN ({marks})", list(referenced_ids)):
             referenced[row["id"]] = _post_dict(row)
-    shown = [p for p in posts if not p["repost_of"]] + list(referenced.values())
+    shown = list({p["id"]: p for p in [*posts, *referenced.values()] if not p["repost_of"]}.values())
     _attach_media(conn, shown)
     _attach_viewer_state(conn, shown, viewer_id)
     items = []

@@ -311,3 +311,13 @@ def test_concurrent_likes_keep_exact_counts(app, client, ana_post):
         thread.join()
     assert not errors
     assert post_json(client, ana_post)["like_count"] == 16
+
+
+def test_repost_and_original_on_one_page_both_show_images_and_state(client, auth, ana_post):
+    auth.signup("budi")
+    auth.post("/u/ana/follow")
+    auth.post(f"/p/{ana_post}/repost")
+    auth.post(f"/p/{ana_post}/like")
+    home = client.get("/").get_data(as_text=True)
+    assert home.count("-thumb.webp") == 2  # the repost and the original each show the picture
+    assert home.count('class="act act-like is-on"') == 2
