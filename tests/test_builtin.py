@@ -187,3 +187,164 @@ def test_sizes_and_placement_are_parsed():
 def test_app_sizes(size):
     im = make("pantai dengan perahu layar", w=size[0], h=size[1], style="watercolour").images[0]
     assert im.size == size
+
+
+# --- builtin-3: placement, sizes, composition, moods -------------------------------------------
+
+from imagegen.builtin import render_image  # noqa: E402
+from imagegen.builtin.layout import extent  # noqa: E402
+from imagegen.builtin.scene import build_plan  # noqa: E402
+from imagegen.builtin.vocabulary import MOODS  # noqa: E402
+
+
+def plan_for(prompt, seed=1, w=512, h=512, moods=None):
+    parsed = parse_prompt(prompt)
+    if moods is not None:
+        parsed.moods = list(moods)
+    return build_plan(parsed, set(), seed, w, h, prompt)
+
+
+def first(plan, concept):
+    return next(it for it in plan.items if it.concept == concept)
+
+
+def drawn_after(plan, a, b):
+    return plan.items.index(a) > plan.items.index(b)
+
+
+@pytest.mark.parametrize("prompt", ["a balloon over the lake", "balon di atas danau", "a kite above the house"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_over_puts_the_subject_above_its_reference(prompt, seed):
+    plan = plan_for(prompt, seed)
+    thing = next(it for it in plan.items if it.place == "over")
+    ref = next(it for it in plan.items if it.concept == parse_prompt(prompt).subjects[0].ref)
+    left, top, right, _ = extent(ref, plan)
+    assert extent(thing, plan)[3] < top
+    assert left <= thing.x <= right
+
+
+@pytest.mark.parametrize("prompt", ["a cat under a tree", "kucing di bawah pohon"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_under_puts_the_subject_at_the_foot_of_its_reference(prompt, seed):
+    plan = plan_for(prompt, seed)
+    cat, tree = first(plan, "cat"), first(plan, "tree")
+    left, _, right, _ = extent(tree, plan)
+    assert left <= cat.x <= right
+    assert abs(cat.y - tree.y) < plan.h * 0.05
+    assert drawn_after(plan, cat, tree)
+
+
+@pytest.mark.parametrize("prompt, side", [("a house left of the tower", "left"), ("rumah di kiri menara", "left"),
+                                          ("a house right of the tower", "right"), ("rumah di kanan menara", "right")])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_left_and_right_of_a_reference(prompt, side, seed):
+    plan = plan_for(prompt, seed)
+    house, tower = first(plan, "house"), first(plan, "tower")
+    assert (house.x < tower.x) == (side == "left")
+    assert abs(house.y - tower.y) < plan.h * 0.05
+
+
+@pytest.mark.parametrize("prompt", ["a boat in front of the lighthouse", "perahu di depan mercusuar",
+                                    "a dog in front of the house"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_in_front_of_is_lower_nearer_and_drawn_later(prompt, seed):
+    plan = plan_for(prompt, seed)
+    subjects = parse_prompt(prompt).subjects
+    thing, ref = first(plan, subjects[0].concept), first(plan, subjects[1].concept)
+    assert thing.y > ref.y and thing.depth > ref.depth and drawn_after(plan, thing, ref)
+
+
+@pytest.mark.parametrize("prompt, lo, hi", [("a house on the left", 0, 0.4), ("kucing di kanan", 0.6, 1.0),
+                                            ("a balloon on the right", 0.6, 1.0)])
+def test_placement_in_the_frame(prompt, lo, hi):
+    for seed in range(1, 4):
+        plan = plan_for(prompt, seed)
+        thing = first(plan, parse_prompt(prompt).subjects[0].concept)
+        assert lo * plan.w <= thing.x <= hi * plan.w
+
+
+@pytest.mark.parametrize("concept", ["cat", "house", "balloon", "moon", "kucing"])
+def test_size_words_change_the_size(concept):
+    def mean_size(prefix):
+        sizes = []
+        for seed in range(1, 7):
+            prompt = f"{prefix} {concept}".strip()
+            c = parse_prompt(prompt).subjects[0].concept
+            sizes.append(first(plan_for(prompt, seed), c).s)
+        return sum(sizes) / len(sizes)
+
+    base = mean_size("")
+    big = mean_size("giant") if concept != "kucing" else mean_size("raksasa")
+    small = mean_size("tiny") if concept != "kucing" else mean_size("kecil")
+    assert big > base * 1.4 and small < base * 0.75
+
+
+def test_besar_and_raksasa_are_big():
+    p = parse_prompt("kucing besar dan rumah raksasa")
+    assert all(s.size > 1.3 for s in p.subjects)
+
+
+@pytest.mark.parametrize("prompt, focal, min_size", [("a cat", "cat", 0.18), ("kupu-kupu dan bunga di taman", "butterfly", 0.08),
+                                                     ("tent and campfire under many stars", "tent", 0.22)])
+def test_sparse_scenes_are_composed(prompt, focal, min_size):
+    for seed in (1, 2):
+        plan = plan_for(prompt, seed)
+        it = first(plan, focal)
+        assert it.s >= min_size * min(plan.w, plan.h)
+        assert 0.25 * plan.w < it.x < 0.75 * plan.w
+        support = {i.concept for i in plan.items if i.group in ("far", "near")} - {focal, "grass", "garden"}
+        assert len(support) >= 2, support
+
+
+def test_campfire_stands_beside_the_tent():
+    plan = plan_for("tent and campfire under many stars")
+    tent, fire = first(plan, "tent"), first(plan, "campfire")
+    assert abs(tent.x - fire.x) < plan.w * 0.35 and abs(tent.y - fire.y) < plan.h * 0.05
+
+
+def test_temple_words():
+    assert [s.concept for s in parse_prompt("candi prambanan").subjects] == ["temple"]
+    assert [s.concept for s in parse_prompt("a pagoda").subjects] == ["pagoda"]
+    assert [s.concept for s in parse_prompt("tenda").subjects] == ["tent"]
+    assert [s.concept for s in parse_prompt("sakura tree and pohon kelapa").subjects] == ["sakura", "palm"]
+
+
+def test_candi_and_tent_draw_differently():
+    a = make("candi", seed=3, w=96, h=96).images[0]
+    b = make("tent", seed=3, w=96, h=96).images[0]
+    assert a.tobytes() != b.tobytes()
+
+
+def _diff(a, b):
+    small_a, small_b = a.resize((48, 48)), b.resize((48, 48))
+    pa, pb = small_a.get_flattened_data(), small_b.get_flattened_data()
+    return sum(abs(x - y) for p, q in zip(pa, pb) for x, y in zip(p, q)) / (len(pa) * 3)
+
+
+@pytest.mark.parametrize("mood", sorted(MOODS))
+def test_every_mood_shows(mood):
+    plain = render_image(plan_for("hills and a house by a tree", 5, 128, 128, moods=[]), "flat", 5)
+    moody = render_image(plan_for("hills and a house by a tree", 5, 128, 128, moods=[mood]), "flat", 5)
+    assert _diff(plain, moody) > 6, mood
+
+
+def _stats(im, box):
+    from PIL import ImageStat
+
+    st = ImageStat.Stat(im.crop(box).convert("L"))
+    return st.mean[0], st.stddev[0]
+
+
+def test_fog_fades_the_far_layers():
+    prompt = "mountains and a forest with a house"
+    clear = render_image(plan_for(prompt, 2, 128, 128, moods=[]), "flat", 2)
+    plan = plan_for(prompt, 2, 128, 128, moods=["foggy"])
+    foggy = render_image(plan, "flat", 2)
+    band = (0, int(plan.horizon - 40), 128, int(plan.horizon + 5))
+    assert _stats(foggy, band)[1] < _stats(clear, band)[1] * 0.7
+
+
+def test_storm_darkens_the_sky():
+    clear = render_image(plan_for("a lighthouse by the sea", 2, 128, 128, moods=[]), "flat", 2)
+    storm = render_image(plan_for("a lighthouse by the sea", 2, 128, 128, moods=["stormy"]), "flat", 2)
+    assert _stats(storm, (0, 0, 128, 30))[0] < _stats(clear, (0, 0, 128, 30))[0] - 40

@@ -17,7 +17,7 @@ def after_sky(sk, plan, rng) -> None:
     moods = plan.moods
     if "stormy" in moods:  # a low ceiling of heavy clouds
         dark, mid = P["storm"], mix(P["storm"], P["horizon"], 0.35)
-        for row, (c, y0) in enumerate(((mid, 0.2), (dark, 0.08))):
+        for c, y0 in ((mid, 0.2), (dark, 0.08)):
             x = -w * 0.1
             while x < w * 1.1:
                 r = w * rng.uniform(0.09, 0.16)
@@ -75,7 +75,7 @@ def finish(sk, plan, rng) -> None:
 
 def _falling(sk, plan, rng, colours, n, r, squash) -> None:
     """Leaves or petals drifting through the picture, in a few colours."""
-    for k, c in enumerate(colours):
+    for c in colours:
         for _ in range(n // len(colours)):
             x, y = rng.uniform(0, plan.w), rng.uniform(plan.h * 0.05, plan.h)
             a = rng.uniform(0, math.pi)

@@ -23,7 +23,7 @@ def _candi(sk, x, y, s, c, door):
     """One candi: a stepped plinth with stairs, a body with a niche, a tiered roof with finials, a spire."""
     lit, shade, dark = scale(c, 1.08), scale(c, 0.78), scale(c, 0.55)
     # plinth in two steps, with a staircase up the middle
-    for k, (hw, y0, y1) in enumerate(((0.44, 0, 0.07), (0.37, 0.07, 0.14))):
+    for hw, y0, y1 in ((0.44, 0, 0.07), (0.37, 0.07, 0.14)):
         _rect(sk, x - hw * s, y - y1 * s, x + hw * s, y - y0 * s, c)
         _rect(sk, x + hw * s * 0.45, y - y1 * s, x + hw * s, y - y0 * s, shade)
         sk.line([(x - hw * s, y - y1 * s), (x + hw * s, y - y1 * s)], lit, max(1, s * 0.012))

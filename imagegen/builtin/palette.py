@@ -64,6 +64,11 @@ def make_palette(time: str, moods: list[str], colours: list[RGB], motif: float) 
                  far=(190, 200, 225), mid=(150, 165, 195), water=(90, 130, 170), sand=(230, 232, 238))
     if "spring" in moods:
         p.update(grass=(130, 195, 90), foliage2=(240, 175, 200), blossom=(250, 185, 210))
+    if "summer" in moods:  # a deep blue sky over sun-dried grass
+        sky = [hue_shift(c, 0, 1.3, 1.05) for c in sky]
+        p.update(grass=(150, 185, 70), grass2=(120, 160, 60))
+    if "tropical" in moods:
+        sky = [mix(c, (60, 200, 220), 0.25) for c in sky]
     if "tropical" in moods or "summer" in moods:
         p.update(water=(20, 150, 180), water2=(70, 210, 210), grass=(80, 175, 70), foliage=(30, 140, 70))
     if "dreamy" in moods:
@@ -87,8 +92,10 @@ def make_palette(time: str, moods: list[str], colours: list[RGB], motif: float) 
     if "cheerful" in moods:
         sky = [hue_shift(c, 0, 1.15, 1.08) for c in sky]
         light = min(1.1, light * 1.1)
-    if "calm" in moods:
-        sky = [hue_shift(c, 0, 0.8, 1.0) for c in sky]
+    if "calm" in moods:  # soft, low-contrast pastels
+        sky = [mix(hue_shift(c, 0, 0.6, 1.0), (235, 225, 215), 0.25) for c in sky]
+        for key in ("grass", "grass2", "foliage", "foliage2", "far", "mid", "water", "water2"):
+            p[key] = mix(hue_shift(p[key], 0, 0.7), (225, 220, 205), 0.2)
     # Global colour words: the first one washes the sky, the others the land and accents.
     if colours:
         c0 = colours[0]

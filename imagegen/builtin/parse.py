@@ -15,6 +15,9 @@ _IRREGULAR_PLURAL = {"fish": "fish", "deer": "deer", "butterfly": "butterflies",
                      "rocks": "rocks", "fireflies": "fireflies", "dunes": "dunes", "waves": "waves"}
 
 
+_TREES = {"sakura", "palm", "pine", "bamboo", "cactus"}
+
+
 @dataclass
 class Subject:
     concept: str
@@ -147,6 +150,14 @@ def parse_prompt(prompt: str) -> Parsed:
     lead: list[str] = []  # "di atas bukit ada rumah": [place, ref] waiting for the placed subject
     for pos, (kind, key, word, is_id, plural) in enumerate(items):
         if kind == "subject":
+            if last is not None and pos - last_pos == 1 and {key, last.concept} & {"tree"} and \
+                    {key, last.concept} - {"tree"} <= _TREES:  # "sakura tree", "pohon kelapa": one subject
+                if last.concept == "tree":
+                    last.concept = key
+                if plural and not last.counted:  # "pine trees"
+                    last.count = 0
+                last_pos = pos
+                continue
             subj = Subject(key, plural=plural)
             if "count" in pending:
                 subj.count, subj.counted = pending["count"], True

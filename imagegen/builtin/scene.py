@@ -102,6 +102,10 @@ def build_plan(parsed: Parsed, removed: set[str], seed: int, w: int, h: int, tex
         subjects.append(Subject("snow"))
     if "stormy" in moods and "rain" not in concepts and "rain" not in removed:
         subjects.append(Subject("rain"))
+    for mood, extra, place in (("spring", "flowers", "front"), ("tropical", "palm", "right"), ("summer", "flowers", "front")):
+        if mood in moods and extra not in concepts and extra not in removed:  # the season's own things
+            subjects.append(Subject(extra, count=0 if extra == "flowers" else 1, place=place))
+            concepts.add(extra)
     if "stormy" in moods and "clouds" not in concepts and "clouds" not in removed:
         subjects.append(Subject("clouds", count=rng.randint(4, 6)))
         concepts.add("clouds")
@@ -253,7 +257,7 @@ def _place(plan: Plan, subj: Subject, rng: random.Random, focal: bool = False) -
             y = hz + (h - hz) * rng.uniform(0.0, 0.6) if low else hz * rng.uniform(0.15, 0.75)
             if subj.place == "under":
                 y = hz + (h - hz) * 0.3
-            size = {"balloon": 0.09, "kite": 0.06, "bird": 0.03, "butterfly": 0.03, "lantern": 0.03,
+            size = {"balloon": 0.09, "kite": 0.06, "bird": 0.04, "butterfly": 0.045, "lantern": 0.035,
                     "fireflies": 0.006, "rocket": 0.08}.get(c, 0.05)
             s = unit * size * rng.uniform(0.75, 1.25) * (1.5 if n == 1 and c != "fireflies" else 1)
             if c == "fireflies":
@@ -280,7 +284,7 @@ def _place(plan: Plan, subj: Subject, rng: random.Random, focal: bool = False) -
         size = {"tree": 0.28, "pine": 0.3, "palm": 0.32, "house": 0.16, "castle": 0.3, "temple": 0.4, "pagoda": 0.4,
                 "mosque": 0.26, "tower": 0.34, "lighthouse": 0.4, "bridge": 0.5, "windmill": 0.3,
                 "flowers": 0.04, "grass": 0.04, "boat": 0.12, "sailboat": 0.18, "whale": 0.25, "fish": 0.05,
-                "cat": 0.07, "dog": 0.08, "deer": 0.12, "rabbit": 0.05, "owl": 0.06, "car": 0.1, "train": 0.12,
+                "cat": 0.1, "dog": 0.11, "deer": 0.14, "rabbit": 0.07, "owl": 0.08, "car": 0.1, "train": 0.12,
                 "tent": 0.12, "campfire": 0.06, "rocks": 0.06, "mushroom": 0.05, "cactus": 0.16, "bamboo": 0.3,
                 "sakura": 0.3, "village": 0.14}.get(c, 0.1)
         add(x, y, unit * size * persp * rng.uniform(0.85, 1.15) * 1.35, 0.55 + 0.4 * t, "near", i, n)
