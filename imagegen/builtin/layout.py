@@ -32,7 +32,7 @@ FOCAL_SIZE = {
     "cat": 0.24, "dog": 0.24, "rabbit": 0.17, "owl": 0.2, "deer": 0.3, "butterfly": 0.11, "bird": 0.07,
     "fish": 0.13, "tent": 0.32, "campfire": 0.14, "flowers": 0.06, "mushroom": 0.16, "house": 0.34,
     "boat": 0.28, "sailboat": 0.4, "whale": 0.4, "balloon": 0.17, "kite": 0.13, "lantern": 0.07,
-    "car": 0.2, "rocks": 0.12, "cactus": 0.38, "tree": 0.55, "pine": 0.55, "palm": 0.6, "sakura": 0.6,
+    "car": 0.2, "rocks": 0.12, "cactus": 0.38, "tree": 0.45, "pine": 0.5, "palm": 0.48, "sakura": 0.48,
     "windmill": 0.5, "temple": 0.58, "pagoda": 0.6, "tower": 0.6, "lighthouse": 0.62, "castle": 0.5,
     "mosque": 0.5, "rocket": 0.16, "train": 0.16, "bamboo": 0.55,
 }
@@ -47,7 +47,7 @@ SUPPORTS = {
     "boat": ["island"], "sailboat": ["island"], "whale": ["bird"], "fish": ["rocks"],
     "balloon": ["hills", "tree"], "kite": ["hills", "flowers"], "lantern": ["hills", "pine"],
     "car": ["road", "hills"], "train": ["hills", "tree"], "rocket": ["stars", "hills"],
-    "tree": ["hills", "flowers"], "pine": ["mountains"], "palm": ["beach"], "cactus": ["rocks"],
+    "tree": ["hills", "flowers"], "pine": ["mountains"], "palm": ["hills"], "cactus": ["rocks"],
 }
 _FAR = {"mountains", "hills", "forest", "city", "skyline", "volcano", "waterfall", "island"}
 _SKYISH = {"sky", "weather"}
@@ -83,7 +83,7 @@ def supports(focal: Subject, concepts: set[str], removed: set[str], water: bool,
             out.append(Subject(c, count=1, place=side))
             side = "left" if side == "right" else "right"
         elif c in ("flowers", "mushroom", "rocks"):
-            out.append(Subject(c, count=0, place="front"))
+            out.append(Subject(c, count=7 if c == "flowers" else 3, place="front"))
         else:
             out.append(Subject(c, count=0 if c in ("hills", "mountains", "stars") else 1))
     return out

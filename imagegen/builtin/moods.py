@@ -37,14 +37,14 @@ def after_far(sk, plan, rng) -> None:
     """Over the far land (mountains, hills, city), before the ground things."""
     if "foggy" in plan.moods:  # the far layers fade into the haze
         h, hz = plan.h, plan.horizon
-        sk.haze((0, hz - h * 0.45, plan.w, h), plan.palette["fog"], [(0, 0.0), (0.45, 0.6), (0.6, 0.5), (1, 0.2)])
+        sk.haze((0, hz - h * 0.45, plan.w, h), plan.palette["fog"], [(0, 0.0), (0.45, 0.45), (0.6, 0.35), (1, 0.1)])
 
 
 def between_near(sk, plan, rng, depth: float) -> None:
     """Called once as the near things pass depth 0.72: fog between the middle and the front."""
     if "foggy" in plan.moods:
         h, hz = plan.h, plan.horizon
-        sk.haze((0, hz - h * 0.3, plan.w, h), plan.palette["fog"], [(0, 0.0), (0.4, 0.5), (1, 0.12)])
+        sk.haze((0, hz - h * 0.3, plan.w, h), plan.palette["fog"], [(0, 0.0), (0.4, 0.4), (1, 0.08)])
 
 
 def finish(sk, plan, rng) -> None:
@@ -68,7 +68,7 @@ def finish(sk, plan, rng) -> None:
     if "gloomy" in moods:
         sk.haze((0, 0, w, h), (20, 25, 40), [(0, 0.45), (0.5, 0.15), (1, 0.5)])
     if "foggy" in moods:  # a last thin veil low over the ground
-        sk.haze((0, hz, w, h), P["fog"], [(0, 0.3), (1, 0.05)])
+        sk.haze((0, hz, w, h), P["fog"], [(0, 0.15), (1, 0.0)])
     if "cheerful" in moods or "summer" in moods:
         sk.glow(w * 0.85, h * 0.05, w * 0.7, (255, 245, 200), 0.45)
 

@@ -64,7 +64,7 @@ def palm(sk, it, plan, rng):
 
 
 def bamboo(sk, it, plan, rng):
-    P, s = plan.palette, it.s
+    s = it.s
     c = _fog(it.colour or (120, 170, 70), plan, it)
     for k in range(3):
         x = it.x + (k - 1) * s * 0.1

@@ -104,7 +104,7 @@ def build_plan(parsed: Parsed, removed: set[str], seed: int, w: int, h: int, tex
         subjects.append(Subject("rain"))
     for mood, extra, place in (("spring", "flowers", "front"), ("tropical", "palm", "right"), ("summer", "flowers", "front")):
         if mood in moods and extra not in concepts and extra not in removed:  # the season's own things
-            subjects.append(Subject(extra, count=0 if extra == "flowers" else 1, place=place))
+            subjects.append(Subject(extra, count=8 if extra == "flowers" else 1, place=place))
             concepts.add(extra)
     if "stormy" in moods and "clouds" not in concepts and "clouds" not in removed:
         subjects.append(Subject("clouds", count=rng.randint(4, 6)))
@@ -268,7 +268,7 @@ def _place(plan: Plan, subj: Subject, rng: random.Random, focal: bool = False) -
         # near and water things stand on the ground: lower = nearer = bigger
         t = rng.uniform(0.15, 0.75) if n > 1 else rng.uniform(0.3, 0.6)
         if subj.place == "front":
-            t = rng.uniform(0.55, 0.95) if n > 3 else rng.uniform(0.75, 0.92)
+            t = rng.uniform(0.72, 0.97) if n > 3 else rng.uniform(0.75, 0.92)
         elif subj.place == "behind":
             t = rng.uniform(0.02, 0.15)
         if slot == "near" and plan.shore:

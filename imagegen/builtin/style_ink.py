@@ -86,7 +86,8 @@ class Ink(Renderer):
         x0, y0, x1, y1 = (round(v * self.k) for v in p.pts)
         sky = y0 <= 0
         stops = [(t, (darkness(c, 0.4 if sky else 0.6),) * 3) for t, c in p.extra]
-        self.tone.paste(gradient((x1 - x0, y1 - y0), stops).convert("L"), (x0, y0))
+        column = gradient((1, y1 - y0), stops).convert("L")
+        self.tone.paste(column.resize((max(1, x1 - x0), max(1, y1 - y0)), Image.Resampling.NEAREST), (x0, y0))
 
     def do_poly(self, p):
         super().do_poly(p)
@@ -135,9 +136,12 @@ class Ink(Renderer):
 
     def finish(self):
         ink = ImageChops.subtract(self.tone, hatch_texture(self.iw, self.ih)).point(lambda v: 255 if v else 0)
-        wash = self.im.point(lambda v: 255 - (255 - v) * 30 // 100)  # a pale wash of the real colours
-        sheet = ImageChops.multiply(paper(self.iw, self.ih, self.seed, self.paper, 10, grain=6), wash)
+        size = (self.plan.w, self.plan.h)
+        ink = ink.reduce(self.supersample) if ink.size != size else ink
+        wash = self.im.reduce(self.supersample) if self.im.size != size else self.im
+        ink, wash = ink.resize(size), wash.resize(size)  # no-ops unless the size was odd
+        wash = wash.point(lambda v: 255 - (255 - v) * 30 // 100)  # a pale wash of the real colours
+        sheet = ImageChops.multiply(paper(size[0], size[1], self.seed, self.paper, 10, grain=3), wash)
         sheet.paste(self.ink, (0, 0), ink)
-        self.im = sheet
-        return super().finish()
+        return sheet
 
