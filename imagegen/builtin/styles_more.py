@@ -206,6 +206,13 @@ class Neon(Renderer):
             r = max(0.6, r * k)
             self.d.ellipse((x * k - r, y * k - r, x * k + r, y * k + r), fill=c)
 
+    def do_haze(self, p):
+        # mist in a synthwave night is a dim violet veil, not a white-out
+        from .sketch import Prim
+
+        veil = [(t, a * 0.55) for t, a in p.extra]
+        super().do_haze(Prim("haze", p.pts, mix((40, 20, 70), p.fill, 0.3), p.depth, extra=veil))
+
     def do_glow(self, p):
         cx, cy, r = (v / 2 * self.k for v in p.pts)
         self.gd.ellipse((cx - r * 0.3, cy - r * 0.3, cx + r * 0.3, cy + r * 0.3), fill=scale(self.bright(p.fill), 0.5))
