@@ -20,7 +20,7 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    from views import auth, explore, feed, media, notifications, pages, posts, profiles, search, social, studio
+    from views import auth, feed, media, notifications, pages, posts, profiles, settings, social, studio
 
     CSRFProtect(app)
     Babel(app)
@@ -28,7 +28,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     auth.init_login(LoginManager(app))
-    for module in (auth, explore, feed, media, notifications, pages, posts, profiles, search, social, studio):
+    for module in (auth, feed, media, notifications, pages, posts, profiles, settings, social, studio):
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["reltime"] = reltime

@@ -34,9 +34,7 @@ def render_feed(endpoint: str, name: str, title: str):
 def home():
     if current_user.is_authenticated:
         return render_feed("feed.home", "home", "home")
-    from views.explore import render_explore
-
-    return render_explore(landing=True)
+    return render_feed("feed.home", "latest", "public")
 
 
 @bp.get("/latest")

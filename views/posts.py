@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template, url_for
 from flask_login import current_user
 
-from models import posts
+from models import posts, social
 from models.db import get_db
 from views.helpers import isotime, wants_json
 
@@ -62,6 +62,8 @@ def post(post_id: int):
                    "ancestors": posts.thread(conn, post_id, viewer_id()) if row["reply_to"] else [],
                    "replies": posts.replies(conn, post_id, viewer_id()), "errors": {}, "text": ""}
         return render_template("post.html", **context), 404
+    if viewer_id() and social.relationship(conn, viewer_id(), item["user_id"])["blocked_by"]:
+        abort(404)  # a member who blocks you is not there for you, nor are their posts
     if wants_json():
         return jsonify(post_json(item))
     return render_template("post.html", **post_page_context(item))
