@@ -33,7 +33,6 @@ DEFAULTS = {
     "FEED_PAGE_SIZE": 20,
     "LOGIN_RATE_LIMIT": "10 per minute",
     "RATELIMIT_ENABLED": True,
-    "LOG_REQUESTS": False,
 }
 
 

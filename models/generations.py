@@ -12,7 +12,7 @@ WAITING = ("queued", "running")
 
 def enqueue(conn: sqlite3.Connection, user_id: int, *, prompt: str, negative_prompt: str, seed: int,
             width: int, height: int, style: str, count: int, backend: str, remix_of: int | None = None,
-            queue_cap: int, per_hour: int) -> int:
+            reproduce_of: int | None = None, queue_cap: int, per_hour: int) -> int:
     """Queue a job, checking the member's queue cap and hourly quota in the same transaction."""
     with transaction(conn):
         waiting = conn.execute(
@@ -32,9 +32,10 @@ def enqueue(conn: sqlite3.Connection, user_id: int, *, prompt: str, negative_pro
             raise QuotaReached(int(oldest + 3600 - now()) + 1)
         return conn.execute(
             """INSERT INTO generations (user_id, prompt, negative_prompt, seed, width, height, style, count,
-                   backend, remix_of, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (user_id, prompt, negative_prompt, seed, width, height, style, count, backend, remix_of, now()),
+                   backend, remix_of, reproduce_of, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (user_id, prompt, negative_prompt, seed, width, height, style, count, backend, remix_of,
+             reproduce_of, now()),
         ).lastrowid
 
 
@@ -54,22 +55,90 @@ def get(conn: sqlite3.Connection, generation_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM generations WHERE id = ?", (generation_id,)).fetchone()
 
 
-def for_user(conn: sqlite3.Connection, user_id: int, before: int | None = None, limit: int = 20) -> list[sqlite3.Row]:
-    """The member's generations, newest first, keyset-paged."""
+HISTORY_FILTERS = {
+    "all": "",
+    "done": "AND status = 'done'",
+    "failed": "AND status = 'failed'",
+    "shared": "AND id IN (SELECT generation_id FROM posts WHERE user_id = :user AND deleted_at IS NULL"
+              " AND generation_id IS NOT NULL)",
+}
+
+
+def for_user(conn: sqlite3.Connection, user_id: int, before: int | None = None, limit: int = 20,
+             show: str = "all") -> list[sqlite3.Row]:
+    """The member's generations, newest first, keyset-paged, optionally filtered (HISTORY_FILTERS)."""
     return conn.execute(
-        "SELECT * FROM generations WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-        (user_id, before or 2**62, limit),
+        f"""SELECT * FROM generations WHERE user_id = :user AND id < :before AND hidden = 0 {HISTORY_FILTERS[show]}
+            ORDER BY id DESC LIMIT :limit""",
+        {"user": user_id, "before": before or 2**62, "limit": limit},
     ).fetchall()
 
 
 def queue_position(conn: sqlite3.Connection, generation: sqlite3.Row) -> int:
-    """1 when this job is next in line (ahead: queued jobs with a smaller id)."""
+    """Where this job stands in the fair (round-robin) queue; 1 = next.
+
+    Ahead of the member's r-th waiting job: their own r-1 earlier jobs, and from every other
+    member at most r jobs (round-robin takes one job per member per round).
+    """
     if generation["status"] != "queued":
         return 0
-    ahead = conn.execute(
-        "SELECT count(*) FROM generations WHERE status = 'queued' AND id < ?", (generation["id"],)
+    rank = conn.execute(
+        "SELECT count(*) FROM generations WHERE user_id = ? AND status = 'queued' AND id <= ?",
+        (generation["user_id"], generation["id"]),
     ).fetchone()[0]
-    return ahead + 1
+    others = conn.execute(
+        """SELECT coalesce(sum(min(n, ?)), 0) FROM (
+               SELECT count(*) AS n FROM generations WHERE status = 'queued' AND user_id != ? GROUP BY user_id)""",
+        (rank, generation["user_id"]),
+    ).fetchone()[0]
+    return rank + others
+
+
+def estimate_seconds(conn: sqlite3.Connection, position: int, workers: int) -> int | None:
+    """A wait estimate from the median duration of the last 20 finished jobs."""
+    durations = [row[0] for row in conn.execute(
+        """SELECT finished_at - started_at FROM generations
+           WHERE status = 'done' AND started_at IS NOT NULL ORDER BY id DESC LIMIT 20""")]
+    if not durations or position <= 0:
+        return None
+    durations.sort()
+    median = durations[len(durations) // 2]
+    return max(1, round(median * position / max(1, workers)))
+
+
+def cancel(conn: sqlite3.Connection, generation_id: int) -> bool:
+    """Cancel a queued or running job; a running worker notices at its next step."""
+    with transaction(conn):
+        return conn.execute(
+            """UPDATE generations SET status = 'cancelled', finished_at = ?, progress = 0
+               WHERE id = ? AND status IN ('queued', 'running')""",
+            (now(), generation_id),
+        ).rowcount == 1
+
+
+def delete(conn: sqlite3.Connection, generation_id: int) -> list[str]:
+    """Remove a finished, failed or cancelled generation from the member's history.
+
+    Returns the media file names no longer used by anything (the caller deletes the files).
+    A shared generation stays (its post needs it) but leaves the history.
+    """
+    with transaction(conn):
+        row = conn.execute("SELECT status FROM generations WHERE id = ?", (generation_id,)).fetchone()
+        if row is None or row["status"] in WAITING:
+            return []
+        shared = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE generation_id = ?)", (generation_id,)
+        ).fetchone()[0]
+        if shared:
+            conn.execute("UPDATE generations SET hidden = 1 WHERE id = ?", (generation_id,))
+            return []
+        names = [name for media in conn.execute(
+            "SELECT name, thumb_name FROM media WHERE generation_id = ?", (generation_id,)) for name in media]
+        conn.execute("DELETE FROM media WHERE generation_id = ?", (generation_id,))
+        conn.execute("DELETE FROM generations WHERE id = ?", (generation_id,))
+        # Content-addressed files may be shared by other rows (same prompt and seed): keep those.
+        return [name for name in names if not conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM media WHERE name = ? OR thumb_name = ?)", (name, name)).fetchone()[0]]
 
 
 def images(conn: sqlite3.Connection, generation_id: int) -> list[sqlite3.Row]:
@@ -119,18 +188,30 @@ def requeue_abandoned(conn: sqlite3.Connection) -> int:
         ).rowcount
 
 
+# The fair choice: each waiting member's oldest runnable job; among those, the member whose
+# last job started longest ago (never = first) goes next. A member with 20 jobs queued takes
+# turns with everyone else instead of blocking them.
+FAIR_NEXT_SQL = """
+    SELECT g.id FROM generations g
+    WHERE g.status = 'queued' AND g.run_after <= :now
+      AND g.id = (SELECT min(id) FROM generations o
+                  WHERE o.user_id = g.user_id AND o.status = 'queued' AND o.run_after <= :now)
+    ORDER BY (SELECT max(started_at) FROM generations s WHERE s.user_id = g.user_id) IS NOT NULL,
+             (SELECT max(started_at) FROM generations s WHERE s.user_id = g.user_id),
+             g.id
+    LIMIT 1"""
+
+
 def claim_next(conn: sqlite3.Connection) -> sqlite3.Row | None:
-    """Atomically take the oldest runnable queued job (one UPDATE ... RETURNING)."""
+    """Atomically take the next job of the fair queue (one UPDATE ... RETURNING)."""
     t = now()
     return conn.execute(
-        """UPDATE generations
-              SET status = 'running', attempts = attempts + 1, progress = 0,
-                  started_at = ?, heartbeat_at = ?
-            WHERE id = (SELECT id FROM generations
-                         WHERE status = 'queued' AND run_after <= ? ORDER BY id LIMIT 1)
-              AND status = 'queued'
-        RETURNING *""",
-        (t, t, t),
+        f"""UPDATE generations
+               SET status = 'running', attempts = attempts + 1, progress = 0,
+                   started_at = :now, heartbeat_at = :now
+             WHERE id = ({FAIR_NEXT_SQL}) AND status = 'queued'
+         RETURNING *""",
+        {"now": t},
     ).fetchone()
 
 

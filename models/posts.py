@@ -12,6 +12,7 @@ import sqlite3
 
 from models import text
 from models.db import now, transaction
+from models.lineage import policy_allows
 from models.notifications import notify
 from models.social import Blocked, NoSuchPost, blocked_between
 
@@ -20,13 +21,15 @@ REMIX_POLICIES = ("anyone", "followers", "nobody")
 POST_COLUMNS = """
     p.*, u.username, u.display_name, u.domain, u.avatar_media_id, am.thumb_name AS avatar_name,
     g.prompt, g.negative_prompt, g.seed, g.width, g.height, g.style, g.backend, g.info AS gen_info,
-    g.generator_version
+    g.generator_version, ru.username AS remix_of_username
 """
 POST_FROM = """
     FROM posts p
     JOIN users u ON u.id = p.user_id
     LEFT JOIN generations g ON g.id = p.generation_id
     LEFT JOIN media am ON am.id = u.avatar_media_id
+    LEFT JOIN posts rp ON rp.id = p.remix_of
+    LEFT JOIN users ru ON ru.id = rp.user_id
 """
 # Members the viewer should not see in feeds: muted, blocked, or blocking the viewer.
 HIDDEN_AUTHORS = """
@@ -59,9 +62,13 @@ def _index_text(conn: sqlite3.Connection, post_id: int, author_id: int, body: st
     return mentioned
 
 
-def share(conn: sqlite3.Connection, generation: sqlite3.Row, *, caption: str, alt: str,
-          remix_policy: str, show_prompt: bool) -> int:
-    """Make a post from a finished generation, with all its images, in one transaction."""
+def share(conn: sqlite3.Connection, generation: sqlite3.Row, *, caption: str, remix_policy: str,
+          show_prompt: bool, alts: dict[int, str] | None = None, alt: str = "") -> int:
+    """Make a post from a finished generation in one transaction.
+
+    `alts` maps the image positions to share (one or several variations) to their alt text;
+    without it every image is shared with `alt`.
+    """
     with transaction(conn):
         existing = conn.execute("SELECT id FROM posts WHERE generation_id = ?", (generation["id"],)).fetchone()
         if existing is not None:
@@ -76,12 +83,18 @@ def share(conn: sqlite3.Connection, generation: sqlite3.Row, *, caption: str, al
         media = conn.execute(
             "SELECT id, position FROM media WHERE generation_id = ? ORDER BY position", (generation["id"],)
         ).fetchall()
+        if alts is None:
+            alts = {row["position"]: alt for row in media}
+        chosen = [row for row in media if row["position"] in alts]
         conn.executemany(
             "INSERT INTO post_media (post_id, media_id, position, alt) VALUES (?, ?, ?, ?)",
-            [(post_id, row["id"], row["position"], alt) for row in media],
+            [(post_id, row["id"], slot, alts[row["position"]]) for slot, row in enumerate(chosen)],
         )
         if generation["remix_of"]:
             conn.execute("UPDATE posts SET remix_count = remix_count + 1 WHERE id = ?", (generation["remix_of"],))
+            parent = conn.execute("SELECT user_id FROM posts WHERE id = ?", (generation["remix_of"],)).fetchone()
+            if parent is not None:
+                notify(conn, parent["user_id"], generation["user_id"], "remix", post_id)
         for mentioned in _index_text(conn, post_id, generation["user_id"], caption, created):
             notify(conn, mentioned, generation["user_id"], "mention", post_id)
     return post_id
@@ -124,16 +137,25 @@ def _text_post(conn, user_id: int, body: str, reply_to: int | None = None, quote
 def delete(conn: sqlite3.Connection, post_id: int) -> None:
     """Delete a post. The row stays as a placeholder so replies keep their thread; reposts of it go."""
     with transaction(conn):
-        row = conn.execute("SELECT reply_to FROM posts WHERE id = ? AND deleted_at IS NULL", (post_id,)).fetchone()
+        row = conn.execute(
+            "SELECT reply_to, remix_of FROM posts WHERE id = ? AND deleted_at IS NULL", (post_id,)
+        ).fetchone()
         if row is None:
             return
         conn.execute("UPDATE posts SET deleted_at = ?, caption = '' WHERE id = ?", (now(), post_id))
         if row["reply_to"]:
             conn.execute("UPDATE posts SET reply_count = reply_count - 1 WHERE id = ?", (row["reply_to"],))
+        if row["remix_of"]:
+            conn.execute("UPDATE posts SET remix_count = remix_count - 1 WHERE id = ?", (row["remix_of"],))
         conn.execute("DELETE FROM posts WHERE repost_of = ?", (post_id,))
         conn.execute("DELETE FROM post_tags WHERE post_id = ?", (post_id,))
         conn.execute("DELETE FROM notifications WHERE post_id = ?", (post_id,))
         conn.execute("DELETE FROM post_media WHERE post_id = ?", (post_id,))
+
+
+def set_remix_policy(conn: sqlite3.Connection, post_id: int, policy: str) -> None:
+    with transaction(conn):
+        conn.execute("UPDATE posts SET remix_policy = ? WHERE id = ?", (policy, post_id))
 
 
 def get_row(conn: sqlite3.Connection, post_id: int) -> sqlite3.Row | None:
@@ -323,28 +345,37 @@ def _attach_media(conn: sqlite3.Connection, posts: list[dict]) -> None:
 
 
 def _attach_viewer_state(conn: sqlite3.Connection, posts: list[dict], viewer_id: int | None) -> None:
-    """liked / reposted / bookmarked for every post on the page, in one query."""
+    """liked / reposted / bookmarked / may remix, for every post on the page, in one query."""
     if not viewer_id or not posts:
         return
     ids = list({post["id"] for post in posts})
-    marks = ",".join("?" * len(ids))
+    authors = list({post["user_id"] for post in posts})
+    marks, author_marks = ",".join("?" * len(ids)), ",".join("?" * len(authors))
     state: dict[int, set[str]] = {}
-    for kind, post_id in conn.execute(
+    followed: set[int] = set()
+    for kind, target in conn.execute(
         f"""SELECT 'liked', post_id FROM likes WHERE user_id = ? AND post_id IN ({marks})
             UNION ALL SELECT 'reposted', repost_of FROM posts WHERE user_id = ? AND repost_of IN ({marks})
-            UNION ALL SELECT 'bookmarked', post_id FROM bookmarks WHERE user_id = ? AND post_id IN ({marks})""",
-        [viewer_id, *ids, viewer_id, *ids, viewer_id, *ids],
+            UNION ALL SELECT 'bookmarked', post_id FROM bookmarks WHERE user_id = ? AND post_id IN ({marks})
+            UNION ALL SELECT 'following', followee_id FROM follows
+                      WHERE follower_id = ? AND followee_id IN ({author_marks})""",
+        [viewer_id, *ids, viewer_id, *ids, viewer_id, *ids, viewer_id, *authors],
     ):
-        state.setdefault(post_id, set()).add(kind)
+        if kind == "following":
+            followed.add(target)
+        else:
+            state.setdefault(target, set()).add(kind)
     for post in posts:
         flags = state.get(post["id"], set())
         post["liked"], post["reposted"], post["bookmarked"] = ("liked" in flags, "reposted" in flags,
                                                                 "bookmarked" in flags)
+        post["can_remix"] = bool(post["generation_id"]) and policy_allows(
+            post["remix_policy"], viewer_id, post["user_id"], post["user_id"] in followed)
 
 
 def _post_dict(row: sqlite3.Row) -> dict:
     post = dict(row)
-    post.update(images=[], liked=False, reposted=False, bookmarked=False, quoted=None)
+    post.update(images=[], liked=False, reposted=False, bookmarked=False, quoted=None, can_remix=False)
     try:
         post["gen_info"] = json.loads(post.get("gen_info") or "{}")
     except ValueError:

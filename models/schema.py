@@ -230,3 +230,12 @@ MIGRATIONS.append(
         WHERE reply_to IS NULL AND repost_of IS NULL AND deleted_at IS NULL;
     """
 )
+
+# 4: reproduce: a generation may re-run a post's parameters to check it comes out the same.
+MIGRATIONS.append(
+    """
+    ALTER TABLE generations ADD COLUMN reproduce_of INTEGER REFERENCES posts (id) ON DELETE SET NULL;
+    ALTER TABLE generations ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX generations_user_status ON generations (user_id, status, id);
+    """
+)

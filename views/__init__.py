@@ -20,7 +20,21 @@ CSP = (
 
 
 def register(app: Flask) -> None:
-    from views import auth, feed, media, notifications, pages, posts, profiles, settings, social, studio
+    from views import (
+        auth,
+        explore,
+        feed,
+        generations,
+        media,
+        notifications,
+        pages,
+        posts,
+        profiles,
+        search,
+        settings,
+        social,
+        studio,
+    )
 
     CSRFProtect(app)
     Babel(app)
@@ -28,7 +42,9 @@ def register(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     auth.init_login(LoginManager(app))
-    for module in (auth, feed, media, notifications, pages, posts, profiles, settings, social, studio):
+    blueprints = (auth, explore, feed, generations, media, notifications, pages, posts, profiles, search,
+                  settings, social, studio)
+    for module in blueprints:
         app.register_blueprint(module.bp)
 
     app.jinja_env.filters["reltime"] = reltime

@@ -34,7 +34,9 @@ def render_feed(endpoint: str, name: str, title: str):
 def home():
     if current_user.is_authenticated:
         return render_feed("feed.home", "home", "home")
-    return render_feed("feed.home", "latest", "public")
+    from views.explore import render_explore
+
+    return render_explore(landing=True)
 
 
 @bp.get("/latest")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from models import posts, social
+from models import lineage, posts, social
 from models.db import get_db
-from views.helpers import isotime, wants_json
+from views.helpers import int_arg, is_htmx, isotime, wants_json
 
 bp = Blueprint("posts", __name__)
 
@@ -67,3 +68,36 @@ def post(post_id: int):
     if wants_json():
         return jsonify(post_json(item))
     return render_template("post.html", **post_page_context(item))
+
+
+@bp.get("/p/<int:post_id>/remixes")
+def remixes(post_id: int):
+    """Every remix of a post, at any depth, newest first, with the prompt diff from its parent."""
+    item = get_post_or_404(post_id)
+    page_size = current_app.config["FEED_PAGE_SIZE"]
+    nodes = lineage.all_remixes(get_db(), post_id, int_arg("before"), page_size)
+    more = url_for("posts.remixes", post_id=post_id, before=nodes[-1]["id"]) if len(nodes) == page_size else None
+    if wants_json():
+        return jsonify({"post_id": post_id, "remixes": [
+            {"id": n["id"], "author": n["username"], "remix_of": n["remix_of"], "depth": n["depth"],
+             "deleted": bool(n["deleted_at"])} for n in nodes]})
+    template = "partials/_remix_rows.html" if is_htmx() and request.args.get("before") else "remixes.html"
+    return render_template(template, post=item, nodes=nodes, more_url=more)
+
+
+@bp.post("/p/<int:post_id>/remix-policy")
+@login_required
+def remix_policy(post_id: int):
+    """The author changes who may remix a post (anyone / followers / nobody)."""
+    item = get_post_or_404(post_id)
+    if item["user_id"] != current_user.id:
+        abort(403)
+    policy = request.form.get("remix_policy", "")
+    if policy not in posts.REMIX_POLICIES:
+        if wants_json():
+            return jsonify({"errors": {"remix_policy": _("Pick who may remix this picture.")}}), 422
+        abort(422)
+    posts.set_remix_policy(get_db(), post_id, policy)
+    if wants_json():
+        return jsonify({"remix_policy": policy})
+    return redirect(url_for("posts.post", post_id=post_id), 303)

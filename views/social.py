@@ -151,8 +151,21 @@ def delete(post_id: int):
 def post_page_context(post: dict) -> dict:
     conn = get_db()
     viewer = current_user.id if current_user.is_authenticated else None
+    from models import lineage
+
+    lineage_up = lineage.ancestors(conn, post["id"]) if post["remix_of"] else []
+    tree = lineage.descendants(conn, post["id"]) if post["remix_count"] or post["generation_id"] else []
+    own_prompt = post["prompt"] if post["show_prompt"] else None
+    lineage.attach_diffs(own_prompt, tree)
+    if lineage_up:
+        chain = [*lineage_up, {"prompt": own_prompt}]
+        for parent, child in zip(chain, chain[1:], strict=False):
+            child["diff"] = lineage.prompt_diff(parent["prompt"], child["prompt"])
     return {
         "post": post,
+        "lineage_up": lineage_up,
+        "self_diff": lineage_up and lineage.prompt_diff(lineage_up[-1]["prompt"], own_prompt),
+        "tree": tree,
         "ancestors": posts.thread(conn, post["id"], viewer) if post["reply_to"] else [],
         "replies": posts.replies(conn, post["id"], viewer),
         "errors": {},
