@@ -195,3 +195,26 @@ def test_explore_queries_use_an_index(db, name):
         assert "SEARCH posts USING INDEX posts_explore (created_at>?)" in plan
     if name == "trending":
         assert "SEARCH t USING COVERING INDEX post_tags_recent (created_at>?)" in plan
+
+
+def test_cache_recomputes_once_for_concurrent_requests(monkeypatch):
+    import threading
+    import time
+
+    calls = []
+
+    def slow_ranking(conn):
+        calls.append(1)
+        time.sleep(0.05)
+        return [1, 2, 3]
+
+    monkeypatch.setattr(explore, "ranking", slow_ranking)
+    monkeypatch.setattr(explore, "trending", lambda conn: [])
+    cache = explore.Cache()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get(None, 60))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and results == [([1, 2, 3], [])] * 8
