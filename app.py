@@ -31,6 +31,7 @@ DEFAULTS = {
     "RETRY_BACKOFF": 2.0,
     "BLOCKED_WORDS": "",
     "FEED_PAGE_SIZE": 20,
+    "EXPLORE_CACHE_SECONDS": 60,
     "LOGIN_RATE_LIMIT": "10 per minute",
     "RATELIMIT_ENABLED": True,
 }

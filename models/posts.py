@@ -188,12 +188,16 @@ LATEST_SQL = f"""SELECT {POST_COLUMNS} {POST_FROM}
       AND p.user_id NOT IN ({HIDDEN_AUTHORS})
     ORDER BY p.id DESC LIMIT :limit"""
 
-# The member's own posts and reposts plus those of everyone they follow.
+# The member's own posts and reposts plus those of everyone they follow: the page's ids come from
+# posts_timeline, one index range per followed member merged by id, then the rows are joined.
 HOME_SQL = f"""SELECT {POST_COLUMNS} {POST_FROM}
-    WHERE p.id < :before AND p.deleted_at IS NULL AND p.reply_to IS NULL
-      AND (p.user_id = :viewer OR p.user_id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer))
-      AND p.user_id NOT IN ({HIDDEN_AUTHORS})
-    ORDER BY p.id DESC LIMIT :limit"""
+    WHERE p.id IN (
+        SELECT t.id FROM posts t INDEXED BY posts_timeline
+        WHERE t.reply_to IS NULL AND t.deleted_at IS NULL AND t.id < :before
+          AND t.user_id IN (SELECT :viewer UNION ALL SELECT followee_id FROM follows WHERE follower_id = :viewer)
+          AND t.user_id NOT IN ({HIDDEN_AUTHORS})
+        ORDER BY t.id DESC LIMIT :limit)
+    ORDER BY p.id DESC"""
 
 TAG_SQL = f"""SELECT {POST_COLUMNS} {POST_FROM}
     JOIN post_tags t ON t.post_id = p.id
@@ -225,9 +229,9 @@ NEWER_COUNT_SQL = """SELECT count(*) FROM (SELECT 1 FROM posts p
     WHERE p.id > :after AND p.deleted_at IS NULL AND p.reply_to IS NULL AND p.repost_of IS NULL
       AND p.user_id NOT IN ({hidden}) LIMIT 100)""".format(hidden=HIDDEN_AUTHORS)
 
-NEWER_HOME_COUNT_SQL = """SELECT count(*) FROM (SELECT 1 FROM posts p
+NEWER_HOME_COUNT_SQL = """SELECT count(*) FROM (SELECT 1 FROM posts p INDEXED BY posts_timeline
     WHERE p.id > :after AND p.deleted_at IS NULL AND p.reply_to IS NULL
-      AND (p.user_id = :viewer OR p.user_id IN (SELECT followee_id FROM follows WHERE follower_id = :viewer))
+      AND p.user_id IN (SELECT :viewer UNION ALL SELECT followee_id FROM follows WHERE follower_id = :viewer)
       AND p.user_id NOT IN ({hidden}) LIMIT 100)""".format(hidden=HIDDEN_AUTHORS)
 
 FEEDS = {

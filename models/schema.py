@@ -239,3 +239,11 @@ MIGRATIONS.append(
     CREATE INDEX generations_user_status ON generations (user_id, status, id);
     """
 )
+
+# 5: home timelines: each followed member's own top-level posts, newest first, straight from an index
+# (walking all posts by id and filtering by author scanned deep for members who follow quiet people).
+MIGRATIONS.append(
+    """
+    CREATE INDEX posts_timeline ON posts (user_id, id) WHERE reply_to IS NULL AND deleted_at IS NULL;
+    """
+)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
+import threading
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.db import now, transaction
 
 USERNAME_RE = re.compile(r"[a-z0-9_]{2,30}")
+# A password hash (scrypt) holds ~32 MB while it runs: at most two at once keeps a Pi's memory flat.
+_hashing = threading.BoundedSemaphore(2)
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
 
@@ -37,7 +40,8 @@ def validate_signup(username: str, password: str) -> dict[str, str]:
 
 def create_user(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row:
     """Insert a local member; the first one ever becomes the instance admin."""
-    password_hash = generate_password_hash(password)
+    with _hashing:
+        password_hash = generate_password_hash(password)
     with transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE domain IS NULL AND username = ?", (username,)).fetchone():
             raise UsernameTaken(username)
@@ -62,11 +66,12 @@ def get_local_user(conn: sqlite3.Connection, username: str) -> sqlite3.Row | Non
 def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row | None:
     """The member if the password matches, else None (same work either way)."""
     user = get_local_user(conn, username)
-    if user is None or not user["password_hash"]:
-        # Hash anyway so a missing name takes as long as a wrong password.
-        check_password_hash(_dummy_hash(), password)
-        return None
-    return user if check_password_hash(user["password_hash"], password) else None
+    with _hashing:
+        if user is None or not user["password_hash"]:
+            # Hash anyway so a missing name takes as long as a wrong password.
+            check_password_hash(_dummy_hash(), password)
+            return None
+        return user if check_password_hash(user["password_hash"], password) else None
 
 
 def count_local(conn: sqlite3.Connection) -> int:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from app import create_app
-from models.db import connect
+from models.db import close_thread_connections, connect
 
 
 def make_app(data_dir, **overrides):
@@ -21,6 +21,13 @@ def make_app(data_dir, **overrides):
     }
     config.update(overrides)
     return create_app(config)
+
+
+@pytest.fixture(autouse=True)
+def _close_connections():
+    """Request threads keep a connection per database; a test's databases go with the test."""
+    yield
+    close_thread_connections()
 
 
 @pytest.fixture

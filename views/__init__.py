@@ -22,6 +22,7 @@ CSP = (
 def register(app: Flask) -> None:
     from views import (
         auth,
+        cards,
         explore,
         feed,
         generations,
@@ -47,6 +48,7 @@ def register(app: Flask) -> None:
     for module in blueprints:
         app.register_blueprint(module.bp)
 
+    cards.init_app(app)
     app.jinja_env.filters["reltime"] = reltime
     app.jinja_env.filters["isotime"] = isotime
     app.jinja_env.filters["count"] = format_count

@@ -54,20 +54,34 @@ def int_arg(name: str) -> int | None:
     return int(raw)
 
 
-def reltime(timestamp: float | None) -> str:
-    """'now', '5m', '3h', '2d', then a date, like the big feeds."""
+def reltime_bucket(timestamp: float | None) -> tuple:
+    """The untranslated value reltime() shows: ("m", 5), ("h", 3), ... (cheap; used in cache keys)."""
     if not timestamp:
-        return ""
+        return ("", 0)
     seconds = max(0, time.time() - timestamp)
     if seconds < 60:
-        return _("now")
+        return ("now", 0)
     if seconds < 3600:
-        return _("%(n)dm", n=seconds // 60)
+        return ("m", int(seconds // 60))
     if seconds < 86400:
-        return _("%(n)dh", n=seconds // 3600)
+        return ("h", int(seconds // 3600))
     if seconds < 7 * 86400:
-        return _("%(n)dd", n=seconds // 86400)
-    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).strftime("%d %b %Y")
+        return ("d", int(seconds // 86400))
+    return ("date", dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).strftime("%d %b %Y"))
+
+
+def reltime(timestamp: float | None) -> str:
+    """'now', '5m', '3h', '2d', then a date, like the big feeds."""
+    unit, n = reltime_bucket(timestamp)
+    if unit == "now":
+        return _("now")
+    if unit == "m":
+        return _("%(n)dm", n=n)
+    if unit == "h":
+        return _("%(n)dh", n=n)
+    if unit == "d":
+        return _("%(n)dd", n=n)
+    return n or ""
 
 
 def isotime(timestamp: float | None) -> str:
