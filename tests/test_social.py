@@ -321,3 +321,21 @@ def test_repost_and_original_on_one_page_both_show_images_and_state(client, auth
     home = client.get("/").get_data(as_text=True)
     assert home.count("-thumb.webp") == 2  # the repost and the original each show the picture
     assert home.count('class="act act-like is-on"') == 2
+
+
+def test_cached_cards_never_leak_one_viewers_state_or_token(app, client, ana_post):
+    """Two members see the same post: each gets their own liked state and their own CSRF token."""
+    budi, cici = AuthActions(app.test_client()), AuthActions(app.test_client())
+    budi.signup("budi")
+    cici.signup("cici")
+    budi.post(f"/p/{ana_post}/like")
+    budi_page = budi.client.get("/latest").get_data(as_text=True)
+    cici_page = cici.client.get("/latest").get_data(as_text=True)
+    assert 'class="act act-like is-on"' in budi_page and 'class="act act-like is-on"' not in cici_page
+    for member, page in ((budi, budi_page), (cici, cici_page)):
+        token = member.token()
+        assert "__easel_csrf_token__" not in page
+        assert f'name="csrf_token" value="{token}"' in page
+    assert cici.post(f"/p/{ana_post}/like", headers={"Referer": "http://localhost/latest"}).status_code == 303
+    again = cici.client.get("/latest").get_data(as_text=True)
+    assert again.count('class="act act-like is-on"') == 1 and ">2<" in again  # fresh count, not a stale card

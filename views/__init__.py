@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from views.helpers import format_count, isotime, json_error, reltime, wants_json
 from views.limits import limiter
+from views.urls import fast_url_for
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -49,6 +50,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
     cards.init_app(app)
+    app.jinja_env.globals["url_for"] = fast_url_for
     app.jinja_env.filters["reltime"] = reltime
     app.jinja_env.filters["isotime"] = isotime
     app.jinja_env.filters["count"] = format_count

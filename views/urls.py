@@ -1,0 +1,39 @@
+"""A faster url_for for the URLs a feed builds hundreds of times (post, profile, media, toggles).
+
+Werkzeug builds each URL by walking its routing rules (~25 µs); a feed page builds ~300. For a
+few endpoints whose only arguments are path parts, the URL is built once with placeholder
+values and filled in by string replacement after that. Everything else goes to Flask's url_for.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import current_app, url_for
+
+# endpoint -> its one path argument, and a placeholder that survives URL building unchanged
+FAST = {
+    "posts.post": ("post_id", 987654321),
+    "profiles.profile": ("username", "zqxzqx"),
+    "media.file": ("name", "zqxzqx"),
+    "social.quote": ("post_id", 987654321),
+    "social.like": ("post_id", 987654321),
+    "social.unlike": ("post_id", 987654321),
+    "social.repost": ("post_id", 987654321),
+    "social.unrepost": ("post_id", 987654321),
+    "social.bookmark": ("post_id", 987654321),
+    "social.unbookmark": ("post_id", 987654321),
+    "social.delete": ("post_id", 987654321),
+}
+
+
+def fast_url_for(endpoint: str, **values) -> str:
+    spec = FAST.get(endpoint)
+    if spec is None or len(values) != 1 or spec[0] not in values:
+        return url_for(endpoint, **values)
+    patterns = current_app.extensions.setdefault("easel_url_patterns", {})
+    pattern = patterns.get(endpoint)
+    if pattern is None:
+        pattern = patterns[endpoint] = url_for(endpoint, **{spec[0]: spec[1]})
+    # Path values here are ids, usernames [a-z0-9_] and content hashes: nothing to quote, but be safe.
+    return pattern.replace(str(spec[1]), quote(str(values[spec[0]]), safe=""), 1)
