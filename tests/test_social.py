@@ -339,3 +339,63 @@ def test_cached_cards_never_leak_one_viewers_state_or_token(app, client, ana_pos
     assert cici.post(f"/p/{ana_post}/like", headers={"Referer": "http://localhost/latest"}).status_code == 303
     again = cici.client.get("/latest").get_data(as_text=True)
     assert again.count('class="act act-like is-on"') == 1 and ">2<" in again  # fresh count, not a stale card
+
+
+def test_concurrent_toggles_over_real_http_keep_exact_counts(app, ana_post, db):
+    """12 members double-click like, unlike and repost at once against a real threaded HTTP server."""
+    import http.cookiejar
+    import re
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+
+    def member(name):
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with opener.open(base + "/about") as page:
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page.read().decode()).group(1)
+
+        def post(path, **fields):
+            data = urllib.parse.urlencode({"csrf_token": token, **fields}).encode()
+            request = urllib.request.Request(base + path, data=data, headers={"Accept": "application/json"})
+            with opener.open(request) as response:
+                return response.status
+
+        post("/signup", username=name, password="correct horse")
+        return post
+
+    try:
+        members = [member(f"fan{n}") for n in range(12)]
+        errors = []
+
+        def hammer(post):
+            try:
+                for _ in range(3):
+                    post(f"/p/{ana_post}/like")
+                    post(f"/p/{ana_post}/like")
+                    post(f"/p/{ana_post}/unlike")
+                post(f"/p/{ana_post}/like")
+                post(f"/p/{ana_post}/repost")
+                post(f"/p/{ana_post}/repost")
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=hammer, args=(post,)) for post in members]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert not errors
+    row = db.execute("SELECT like_count, repost_count FROM posts WHERE id = ?", (ana_post,)).fetchone()
+    assert tuple(row) == (12, 12)
+    assert db.execute("SELECT count(*) FROM likes WHERE post_id = ?", (ana_post,)).fetchone()[0] == 12
