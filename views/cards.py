@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -54,14 +54,22 @@ def _placeholder() -> str:
     return CSRF_PLACEHOLDER
 
 
+def _request_facts() -> tuple[str, int | None]:
+    """The locale and the viewer, looked up once per request rather than once per card."""
+    facts = g.get("_card_facts")
+    if facts is None:
+        facts = g._card_facts = (str(get_locale()), current_user.id if current_user.is_authenticated else None)
+    return facts
+
+
 def card_key(item: dict) -> tuple:
     """Everything a card's HTML depends on, and nothing about who is looking."""
     post = item["post"]
-    viewer = current_user.id if current_user.is_authenticated else None
+    locale, viewer = _request_facts()
     quoted = post.get("quoted")
     reposted_by = item.get("reposted_by")
     return (
-        str(get_locale()), item["id"], post["id"], post["deleted_at"],
+        locale, item["id"], post["id"], post["deleted_at"],
         post["like_count"], post["reply_count"], post["repost_count"], post["remix_count"], post["remix_policy"],
         post["username"], post["display_name"], post.get("avatar_name"), post.get("remix_of_username"),
         reltime_bucket(post["created_at"]),
