@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -100,3 +100,11 @@ def format_count(n: int) -> str:
 
 def plural(singular: str, plural_: str, n: int) -> str:
     return ngettext(singular, plural_, n)
+
+
+def redirect_back(default: str):
+    """Where a plain (no-JS) form goes afterwards: the page it came from, if it is ours."""
+    referrer = request.referrer or ""
+    host = request.host_url.rstrip("/")
+    target = referrer[len(host):] if referrer.startswith(host) else None
+    return redirect(safe_next(target, default), 303)

@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 
 from models import posts, profiles, social, users
 from models.db import get_db
-from views.helpers import int_arg, is_htmx, wants_json
-from views.social import _back
+from views.helpers import int_arg, is_htmx, redirect_back, wants_json
 
 bp = Blueprint("profiles", __name__)
 
@@ -120,7 +119,7 @@ def _moderate(username: str, verb: str):
         member = dict(row)
         member["avatar_name"] = profiles.avatar_name(conn, row["id"])
         return render_template("partials/_profile_actions.html", member=member, relation=relation)
-    return _back(url_for("profiles.profile", username=row["username"]))
+    return redirect_back(url_for("profiles.profile", username=row["username"]))
 
 
 def _register_moderation(verb: str) -> None:

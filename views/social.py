@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from models import posts, social, users
 from models.db import get_db
-from views.helpers import is_htmx, json_error, safe_next, wants_json
+from views.helpers import is_htmx, json_error, redirect_back, wants_json
 
 bp = Blueprint("social", __name__)
 
@@ -23,14 +23,6 @@ TOGGLES = {
 }
 BUTTON_OF = {"like": "like", "unlike": "like", "repost": "repost", "unrepost": "repost",
              "bookmark": "bookmark", "unbookmark": "bookmark"}
-
-
-def _back(default: str):
-    """Where a plain (no-JS) form goes afterwards: the page it came from, if it is ours."""
-    referrer = request.referrer or ""
-    host = request.host_url.rstrip("/")
-    target = referrer[len(host):] if referrer.startswith(host) else None
-    return redirect(safe_next(target, default), 303)
 
 
 def _toggle(post_id: int, verb: str):
@@ -52,7 +44,7 @@ def _toggle(post_id: int, verb: str):
         return jsonify(body)
     if is_htmx():
         return render_template("partials/_toggle_button.html", post=post, kind=BUTTON_OF[verb])
-    return _back(url_for("posts.post", post_id=post_id))
+    return redirect_back(url_for("posts.post", post_id=post_id))
 
 
 def _register_toggle(verb: str) -> None:
@@ -187,7 +179,7 @@ def _follow_answer(member, verb: str):
         return jsonify({"following": following, "username": member["username"]})
     if is_htmx():
         return render_template("partials/_follow_button.html", member=member, following=following)
-    return _back(url_for("profiles.profile", username=member["username"]))
+    return redirect_back(url_for("profiles.profile", username=member["username"]))
 
 
 @bp.post("/u/<username>/follow")
