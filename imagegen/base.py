@@ -14,7 +14,16 @@ ProgressCallback = Callable[[float], None]
 
 
 class GenerationError(Exception):
-    """A failure a member can read (shown on the studio card)."""
+    """A failure a member can read (shown on the studio card).
+
+    `retryable` says whether trying again can help (a busy or unreachable server) or not (bad
+    credentials, a broken image); `detail` is for the log and the admin page, never for members.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = True, detail: str = ""):
+        super().__init__(message)
+        self.retryable = retryable
+        self.detail = detail
 
 
 class Cancelled(Exception):

@@ -12,6 +12,8 @@ import time
 
 from imagegen.base import Cancelled, GenerationError, GenerationRequest
 from imagegen.media import store_image
+from imagegen.registry import BackendRegistry
+from models import backends as backend_settings
 from models import generations
 from models.db import connect
 
@@ -31,6 +33,7 @@ class WorkerPool:
         self.app = app
         self.size = max(1, int(app.config["WORKERS"]))
         self.backend = app.extensions["easel_backend"]
+        self.backends = BackendRegistry(self.backend)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -105,8 +108,10 @@ class WorkerPool:
                 if not generations.set_progress(conn, job["id"], job["attempts"], min(1.0, fraction)):
                     raise Cancelled()
 
+        remote = job["backend"] != self.backend.name
         try:
-            result = self.backend.generate(request, progress)
+            backend = self.backends.for_name(conn, job["backend"])
+            result = backend.generate(request, progress)
             if len(result.images) != job["count"]:
                 raise GenerationError(f"the generator made {len(result.images)} image(s) instead of {job['count']}")
             rows = []
@@ -115,18 +120,24 @@ class WorkerPool:
                 rows.append({**stored, "position": position, "seed": job["seed"] + position})
             if not generations.complete(conn, job, rows, result.info, result.version):
                 log.info("generation %d changed while running; result dropped", job["id"])
+            if remote:
+                backend_settings.set_health(conn, job["backend"], True, "made a picture")
         except _Stopping:
             generations.release(conn, job)
         except Cancelled:
             pass
         except GenerationError as exc:
-            self._failed(conn, job, str(exc))
+            if remote and getattr(exc, "unreachable", False):
+                backend_settings.set_health(conn, job["backend"], False, exc.detail or str(exc))
+            self._failed(conn, job, str(exc), retryable=exc.retryable, detail=exc.detail)
         except Exception as exc:  # a bug or a broken backend must not kill the worker
             log.exception("generation %d failed", job["id"])
             self._failed(conn, job, f"The generator hit an internal error ({type(exc).__name__}).")
 
-    def _failed(self, conn, job, message: str) -> None:
+    def _failed(self, conn, job, message: str, retryable: bool = True, detail: str = "") -> None:
         status = generations.fail_attempt(
-            conn, job, message, int(self.app.config["MAX_ATTEMPTS"]), float(self.app.config["RETRY_BACKOFF"])
+            conn, job, message, int(self.app.config["MAX_ATTEMPTS"]), float(self.app.config["RETRY_BACKOFF"]),
+            retryable=retryable, detail=detail,
         )
-        log.info("generation %d attempt %d failed (%s): %s", job["id"], job["attempts"], status, message)
+        log.info("generation %d (%s) attempt %d failed (%s): %s%s", job["id"], job["backend"], job["attempts"],
+                 status, message, f" [{detail}]" if detail else "")

@@ -251,17 +251,18 @@ def complete(conn: sqlite3.Connection, job: sqlite3.Row, media_rows: list[dict],
     return True
 
 
-def fail_attempt(conn: sqlite3.Connection, job: sqlite3.Row, error: str, max_attempts: int, backoff: float) -> str:
-    """Retry later with exponential backoff, or fail for good; returns the new status."""
-    final = job["attempts"] >= max_attempts
+def fail_attempt(conn: sqlite3.Connection, job: sqlite3.Row, error: str, max_attempts: int, backoff: float,
+                 *, retryable: bool = True, detail: str = "") -> str:
+    """Retry later with exponential backoff, or fail for good (at once when retrying cannot help)."""
+    final = job["attempts"] >= max_attempts or not retryable
     status = "failed" if final else "queued"
     delay = 0 if final else backoff * (2 ** (job["attempts"] - 1))
     t = now()
     conn.execute(
-        """UPDATE generations SET status = ?, error = ?, run_after = ?, progress = 0,
+        """UPDATE generations SET status = ?, error = ?, error_detail = ?, run_after = ?, progress = 0,
                finished_at = CASE WHEN ? = 'failed' THEN ? END
            WHERE id = ? AND status = 'running' AND attempts = ?""",
-        (status, error, t + delay, status, t, job["id"], job["attempts"]),
+        (status, error, detail[:500], t + delay, status, t, job["id"], job["attempts"]),
     )
     return status
 

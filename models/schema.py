@@ -247,3 +247,27 @@ MIGRATIONS.append(
     CREATE INDEX posts_timeline ON posts (user_id, id) WHERE reply_to IS NULL AND deleted_at IS NULL;
     """
 )
+
+# 6: remote generation servers an admin enabled (one row per kind), their last health check,
+# and the technical detail of a failed job (for admins; members read `error`).
+MIGRATIONS.append(
+    """
+    CREATE TABLE backend_settings (
+        kind TEXT PRIMARY KEY,
+        enabled INTEGER NOT NULL DEFAULT 0,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        url TEXT NOT NULL DEFAULT '',
+        secret TEXT NOT NULL DEFAULT '',
+        model TEXT NOT NULL DEFAULT '',
+        timeout INTEGER NOT NULL DEFAULT 300,
+        steps INTEGER NOT NULL DEFAULT 20,
+        sizes TEXT NOT NULL DEFAULT '512x512,768x512,512x768',
+        workflow TEXT NOT NULL DEFAULT '',
+        health TEXT NOT NULL DEFAULT '' CHECK (health IN ('', 'up', 'down')),
+        health_detail TEXT NOT NULL DEFAULT '',
+        checked_at REAL,
+        updated_at REAL NOT NULL
+    );
+    ALTER TABLE generations ADD COLUMN error_detail TEXT NOT NULL DEFAULT '';
+    """
+)
