@@ -22,6 +22,7 @@ DEFAULTS = {
     "PUBLIC_URL": "",
     "WORKERS": 1,
     "BACKEND": "builtin",
+    "BACKENDS": "",  # JSON: remote generation servers (imagegen/backend_config.py, README "Generation backends")
     "SECURE_COOKIES": False,
     "PROMPT_MAX": 1000,
     "CAPTION_MAX": 500,
@@ -100,6 +101,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         db.migrate(db.get_db())
+        if app.config["BACKENDS"]:
+            from imagegen.backend_config import apply_environment
+
+            apply_environment(db.get_db(), app.config["BACKENDS"])
 
     from views import register
 

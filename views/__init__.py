@@ -22,6 +22,7 @@ CSP = (
 
 def register(app: Flask) -> None:
     from views import (
+        admin_backends,
         auth,
         cards,
         explore,
@@ -45,8 +46,8 @@ def register(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     auth.init_login(LoginManager(app))
-    blueprints = (auth, explore, feed, generations, media, notifications, pages, posts, profiles, search,
-                  settings, social, studio)
+    blueprints = (admin_backends, auth, explore, feed, generations, media, notifications, pages, posts, profiles,
+                  search, settings, social, studio)
     for module in blueprints:
         app.register_blueprint(module.bp)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -34,6 +35,9 @@ def card_context(generation, conn=None) -> dict:
         "reproduced": reproduced,
         "share_errors": {},
         "share_form": None,
+        # Servers that report no progress (OpenAI-style) get an indeterminate bar and the time spent.
+        "indeterminate": generation["backend"] == "openai" and generation["status"] == "running",
+        "elapsed": int(time.time() - generation["started_at"]) if generation["started_at"] else 0,
     }
 
 
@@ -67,6 +71,7 @@ def generation_json(generation) -> dict:
         "count": generation["count"],
         "remix_of": generation["remix_of"],
         "generator_version": generation["generator_version"] or None,
+        "backend": generation["backend"],
     }
     if generation["reproduce_of"] and generation["status"] == "done":
         result = reproduction(conn, generation)

@@ -17,6 +17,7 @@ from views.studio_forms import (
     SEED_MAX,
     RemixForbidden,
     backend,
+    backend_choices,
     default_form,
     parse_generation_form,
     prefill_from_args,
@@ -45,6 +46,7 @@ def studio_context(form: dict | None = None, errors: dict | None = None, parent:
         "filters": FILTERS,
         "styles": style_choices(),
         "sizes": list(SIZES),
+        "backends": backend_choices(),
     }
 
 
@@ -76,7 +78,7 @@ def create():
         generation_id = generations.enqueue(
             get_db(), current_user.id, prompt=values["prompt"], negative_prompt=values["negative_prompt"],
             seed=seed, width=width, height=height, style=values["style"], count=int(values["count"]),
-            backend=backend().name, remix_of=int(values["remix_of"]) if values["remix_of"] else None,
+            backend=values["backend"], remix_of=int(values["remix_of"]) if values["remix_of"] else None,
             queue_cap=config["QUEUE_CAP"], per_hour=config["GENERATIONS_PER_HOUR"],
         )
     except generations.QueueFull:
@@ -98,7 +100,8 @@ def create():
     if is_htmx():
         # The new card goes on top of the list; the composer is re-rendered (out of band) without errors.
         return render_template("partials/_generation_created.html", form=values, errors={}, parent=None,
-                               styles=style_choices(), sizes=list(SIZES), **card_context(generation)), 201
+                               styles=style_choices(), sizes=list(SIZES), backends=backend_choices(),
+                               **card_context(generation)), 201
     return redirect(url_for("studio.studio"), 303)
 
 
@@ -110,7 +113,7 @@ def _composer_errors(values: dict, errors: dict, status: int = 422, retry_after:
     if is_htmx():
         headers.update({"HX-Retarget": "#composer", "HX-Reswap": "outerHTML"})
         return render_template("partials/_composer.html", form=values, errors=errors, parent=None,
-                               styles=style_choices(), sizes=list(SIZES)), status, headers
+                               styles=style_choices(), sizes=list(SIZES), backends=backend_choices()), status, headers
     context = studio_context(form=values, errors=errors)
     return render_template("studio.html", **context), status, headers
 

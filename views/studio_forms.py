@@ -23,9 +23,31 @@ def style_choices() -> list[tuple[str, str]]:
     return backend().styles()
 
 
+def backend_choices() -> list[dict]:
+    """The servers a member may pick: the builtin, then those an admin enabled (never their settings)."""
+    from imagegen.backends import remote_kinds
+    from models import backends
+
+    choices = [{"name": backend().name, "label": _("Easel's own illustrator"), "down": False, "sizes": list(SIZES)}]
+    for row in backends.enabled(get_db()):
+        cls = remote_kinds().get(row["kind"])
+        if cls is None:
+            continue
+        label = f"{cls.label} · {row['model']}" if row["model"] else cls.label
+        choices.append({"name": row["kind"], "label": label, "down": row["health"] == "down",
+                        "sizes": [s for s in row["sizes"].split(",") if s in SIZES]})
+    return choices
+
+
+def default_backend() -> str:
+    from models import backends
+
+    return backends.default_kind(get_db()) or backend().name
+
+
 def default_form() -> dict:
     return {"prompt": "", "negative_prompt": "", "seed": "", "size": "512x512",
-            "style": style_choices()[0][0], "count": "1", "remix_of": ""}
+            "style": style_choices()[0][0], "count": "1", "remix_of": "", "backend": default_backend()}
 
 
 def prefill_from_args() -> tuple[dict, dict | None]:
@@ -66,6 +88,7 @@ def parse_generation_form(form) -> tuple[dict, dict[str, str]]:
     values["size"] = values["size"] or "512x512"
     values["style"] = values["style"] or style_choices()[0][0]
     values["count"] = values["count"] or "1"
+    values["backend"] = values["backend"] or default_backend()
     errors: dict[str, str] = {}
     if not values["prompt"]:
         errors["prompt"] = _("Describe the picture you want.")
@@ -78,8 +101,13 @@ def parse_generation_form(form) -> tuple[dict, dict[str, str]]:
         errors["prompt"] = _("This instance does not allow the word “%(word)s”.", word=blocked)
     if values["seed"] and not (values["seed"].isdigit() and int(values["seed"]) <= SEED_MAX):
         errors["seed"] = _("A seed is a whole number from 0 to %(n)d, or blank for a random one.", n=SEED_MAX)
+    chosen = {choice["name"]: choice for choice in backend_choices()}.get(values["backend"])
+    if chosen is None:
+        errors["backend"] = _("Pick one of the image servers offered.")
     if values["size"] not in SIZES:
         errors["size"] = _("Pick one of the sizes offered.")
+    elif chosen and values["size"] not in chosen["sizes"]:
+        errors["size"] = _("This image server does not make pictures of that size. Pick another size.")
     if values["style"] not in dict(style_choices()):
         errors["style"] = _("Pick one of the styles offered.")
     if values["count"] not in ("1", "2", "3", "4"):

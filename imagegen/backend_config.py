@@ -1,0 +1,121 @@
+"""Checking a remote server's settings, from the admin form or from EASEL_BACKENDS.
+
+EASEL_BACKENDS is JSON, one object per kind, for installs without a browser at hand:
+    {"automatic1111": {"url": "http://gpu.lan:7860", "secret": "user:pass", "model": "sdxl", "default": true},
+     "horde": {"secret": "my-horde-key", "timeout": 600}}
+It is applied at every start (the environment wins over edits in the admin page).
+"""
+
+from __future__ import annotations
+
+import json
+
+from imagegen.backends import remote_kinds
+from imagegen.base import SIZES
+from imagegen.http import check_url
+
+TIMEOUT_RANGE = (5, 3600)
+STEPS_RANGE = (1, 150)
+MODEL_MAX = 200
+WORKFLOW_MAX = 200_000
+
+
+def _int_in(value, low: int, high: int) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def clean(kind: str, raw: dict) -> tuple[dict, dict[str, str]]:
+    """Check one kind's settings; returns (values for models.backends.save, errors by field).
+
+    `secret` is only in the values when a new one was given (or `clear_secret` is set), so a
+    blank field keeps the stored one.
+    """
+    values: dict = {"enabled": 1 if raw.get("enabled") in (True, 1, "1", "on", "true") else 0}
+    errors: dict[str, str] = {}
+    default_url = remote_kinds()[kind].default_url
+    try:
+        values["url"] = check_url(str(raw.get("url") or default_url))
+    except ValueError as exc:
+        errors["url"] = f"Use an http:// or https:// address ({exc})."
+    secret = str(raw.get("secret") or "").strip()
+    if secret:
+        values["secret"] = secret
+    elif raw.get("clear_secret") in (True, 1, "1", "on", "true"):
+        values["secret"] = ""
+    values["model"] = str(raw.get("model") or "").strip()
+    if len(values["model"]) > MODEL_MAX:
+        errors["model"] = f"Keep the model name under {MODEL_MAX} characters."
+    timeout = _int_in(raw.get("timeout", 300), *TIMEOUT_RANGE)
+    if timeout is None:
+        errors["timeout"] = "A timeout is a whole number of seconds from %d to %d." % TIMEOUT_RANGE
+    values["timeout"] = timeout or 300
+    steps = _int_in(raw.get("steps", 20), *STEPS_RANGE)
+    if steps is None:
+        errors["steps"] = "Steps are a whole number from %d to %d." % STEPS_RANGE
+    values["steps"] = steps or 20
+    sizes = raw.get("sizes", list(SIZES))
+    if isinstance(sizes, str):
+        sizes = [s.strip() for s in sizes.split(",") if s.strip()]
+    if not sizes or not set(sizes) <= set(SIZES):
+        errors["sizes"] = "Allow at least one of the sizes Easel offers."
+    values["sizes"] = ",".join(s for s in SIZES if s in sizes)
+    workflow = str(raw.get("workflow") or "").strip()
+    if kind == "comfyui" and workflow:
+        from imagegen.comfyui import parse_workflow
+
+        if len(workflow) > WORKFLOW_MAX:
+            errors["workflow"] = "The workflow file is too large."
+        else:
+            try:
+                parse_workflow(workflow)
+            except ValueError as exc:
+                errors["workflow"] = f"This workflow cannot be used: {exc}."
+    values["workflow"] = workflow if kind == "comfyui" else ""
+    return values, errors
+
+
+def from_environment(text) -> list[tuple[str, dict, bool]]:
+    """Parse EASEL_BACKENDS; returns (kind, values, is_default) per server. ValueError when wrong."""
+    if not text:
+        return []
+    data = json.loads(text) if isinstance(text, str) else text
+    if not isinstance(data, dict):
+        raise ValueError("EASEL_BACKENDS must be a JSON object keyed by kind")
+    found = []
+    for kind, raw in data.items():
+        if kind not in remote_kinds():
+            raise ValueError(f"EASEL_BACKENDS: unknown kind {kind!r} (known: {', '.join(remote_kinds())})")
+        if not isinstance(raw, dict):
+            raise ValueError(f"EASEL_BACKENDS: {kind} must be an object")
+        raw = {"enabled": True, **raw}
+        if raw.get("workflow_file"):
+            with open(raw["workflow_file"], encoding="utf-8") as fh:
+                raw["workflow"] = fh.read()
+        values, errors = clean(kind, raw)
+        if errors:
+            raise ValueError(f"EASEL_BACKENDS: {kind}: " + "; ".join(f"{k}: {v}" for k, v in errors.items()))
+        found.append((kind, values, bool(raw.get("default"))))
+    return found
+
+
+def apply_environment(conn, text) -> None:
+    """Store the servers EASEL_BACKENDS names (at start-up)."""
+    from models import backends
+
+    servers = from_environment(text)
+    for kind, values, _default in servers:
+        backends.save(conn, kind, values)
+    defaults = [kind for kind, _values, default in servers if default]
+    if defaults:
+        backends.set_default(conn, defaults[0])
+
+
+def masked(secret: str) -> str:
+    """What an admin sees of a stored secret: its last four characters at most."""
+    if not secret:
+        return ""
+    return "••••" + (secret[-4:] if len(secret) >= 8 else "")
