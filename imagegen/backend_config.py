@@ -34,7 +34,8 @@ def clean(kind: str, raw: dict) -> tuple[dict, dict[str, str]]:
     `secret` is only in the values when a new one was given (or `clear_secret` is set), so a
     blank field keeps the stored one.
     """
-    values: dict = {"enabled": 1 if raw.get("enabled") in (True, 1, "1", "on", "true") else 0}
+    yes = (True, 1, "1", "on", "true")
+    values: dict = {"enabled": int(raw.get("enabled") in yes), "fallback": int(raw.get("fallback") in yes)}
     errors: dict[str, str] = {}
     default_url = remote_kinds()[kind].default_url
     try:
@@ -44,7 +45,7 @@ def clean(kind: str, raw: dict) -> tuple[dict, dict[str, str]]:
     secret = str(raw.get("secret") or "").strip()
     if secret:
         values["secret"] = secret
-    elif raw.get("clear_secret") in (True, 1, "1", "on", "true"):
+    elif raw.get("clear_secret") in yes:
         values["secret"] = ""
     values["model"] = str(raw.get("model") or "").strip()
     if len(values["model"]) > MODEL_MAX:

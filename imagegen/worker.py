@@ -110,8 +110,21 @@ class WorkerPool:
 
         remote = job["backend"] != self.backend.name
         try:
-            backend = self.backends.for_name(conn, job["backend"])
-            result = backend.generate(request, progress)
+            try:
+                backend = self.backends.for_name(conn, job["backend"])
+                result = backend.generate(request, progress)
+            except GenerationError as exc:
+                if not (remote and getattr(exc, "unreachable", False)):
+                    raise
+                backend_settings.set_health(conn, job["backend"], False, exc.detail or str(exc))
+                if not backend_settings.falls_back(conn, job["backend"]):
+                    raise
+                # The admin allowed it: a server that is down hands the job to the builtin.
+                log.info("generation %d: %s is down (%s), the builtin draws it", job["id"], job["backend"], exc.detail)
+                result = self.backend.generate(request, progress)
+                result.info = {**result.info, "fallback_from": job["backend"], "fallback_reason": str(exc)}
+                generations.switch_backend(conn, job, self.backend.name)
+                remote = False
             if len(result.images) != job["count"]:
                 raise GenerationError(f"the generator made {len(result.images)} image(s) instead of {job['count']}")
             rows = []
@@ -127,8 +140,6 @@ class WorkerPool:
         except Cancelled:
             pass
         except GenerationError as exc:
-            if remote and getattr(exc, "unreachable", False):
-                backend_settings.set_health(conn, job["backend"], False, exc.detail or str(exc))
             self._failed(conn, job, str(exc), retryable=exc.retryable, detail=exc.detail)
         except Exception as exc:  # a bug or a broken backend must not kill the worker
             log.exception("generation %d failed", job["id"])

@@ -6,7 +6,7 @@ import sqlite3
 
 from models.db import now, transaction
 
-FIELDS = ("enabled", "url", "secret", "model", "timeout", "steps", "sizes", "workflow")
+FIELDS = ("enabled", "url", "secret", "model", "timeout", "steps", "sizes", "workflow", "fallback")
 
 
 def all_settings(conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
@@ -45,6 +45,12 @@ def set_default(conn: sqlite3.Connection, kind: str | None) -> None:
     """Make one enabled kind the default (None: the builtin)."""
     with transaction(conn):
         conn.execute("UPDATE backend_settings SET is_default = (kind = ?)", (kind or "",))
+
+
+def falls_back(conn: sqlite3.Connection, kind: str) -> bool:
+    """Whether the admin lets this server's jobs go to the builtin while it is down."""
+    row = conn.execute("SELECT fallback FROM backend_settings WHERE kind = ?", (kind,)).fetchone()
+    return bool(row and row["fallback"])
 
 
 def set_health(conn: sqlite3.Connection, kind: str, up: bool, detail: str) -> None:

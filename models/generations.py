@@ -267,6 +267,12 @@ def fail_attempt(conn: sqlite3.Connection, job: sqlite3.Row, error: str, max_att
     return status
 
 
+def switch_backend(conn: sqlite3.Connection, job: sqlite3.Row, backend: str) -> None:
+    """Record that another backend ran this job (a fallback), while it is still ours."""
+    conn.execute("UPDATE generations SET backend = ? WHERE id = ? AND status = 'running' AND attempts = ?",
+                 (backend, job["id"], job["attempts"]))
+
+
 def release(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
     """Give a job back to the queue untouched (the worker is stopping)."""
     conn.execute(

@@ -271,3 +271,10 @@ MIGRATIONS.append(
     ALTER TABLE generations ADD COLUMN error_detail TEXT NOT NULL DEFAULT '';
     """
 )
+
+# 7: an admin may let a server that is down hand its jobs to the builtin (issue 6, optional fallback).
+MIGRATIONS.append(
+    """
+    ALTER TABLE backend_settings ADD COLUMN fallback INTEGER NOT NULL DEFAULT 0;
+    """
+)

@@ -43,6 +43,7 @@ def panel_context(kind: str, form: dict | None = None, errors: dict | None = Non
         "model": row["model"] if row else "", "timeout": row["timeout"] if row else 300,
         "steps": row["steps"] if row else 20,
         "sizes": row["sizes"].split(",") if row else list(SIZES), "workflow": row["workflow"] if row else "",
+        "fallback": bool(row and row["fallback"]),
     }
     return {
         "kind": kind, "label": cls.label, "default_url": cls.default_url,
@@ -60,7 +61,8 @@ def _posted_form() -> dict:
     return {"enabled": form.get("enabled") == "1", "url": form.get("url", ""), "secret": form.get("secret", ""),
             "clear_secret": form.get("clear_secret") == "1", "model": form.get("model", ""),
             "timeout": form.get("timeout", ""), "steps": form.get("steps", ""),
-            "sizes": form.getlist("sizes"), "workflow": form.get("workflow", "")}
+            "sizes": form.getlist("sizes"), "workflow": form.get("workflow", ""),
+            "fallback": form.get("fallback") == "1"}
 
 
 def _kind_or_404(kind: str) -> str:
