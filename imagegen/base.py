@@ -10,7 +10,8 @@ from PIL import Image
 # Size presets a member may pick (DESIGN.md: URL contract for POST /generations).
 SIZES = {"512x512": (512, 512), "768x512": (768, 512), "512x768": (512, 768)}
 
-ProgressCallback = Callable[[float], None]
+# progress(fraction 0..1, note=""): the note is what a remote server says ("number 3 in the queue").
+ProgressCallback = Callable[..., None]
 
 
 class GenerationError(Exception):

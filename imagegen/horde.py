@@ -100,7 +100,7 @@ class HordeBackend(RemoteBackend):
             if time.monotonic() > deadline:
                 raise GenerationError("The image server took too long to make the picture.",
                                       detail=f"not done within {self.timeout:.0f} s")
-            progress(_fraction(check, time.monotonic() - started))
+            progress(_fraction(check, time.monotonic() - started), _note(check))
             time.sleep(self.poll)
 
 
@@ -112,6 +112,17 @@ def _fraction(check: dict, elapsed: float) -> float:
     if isinstance(wait, (int, float)) and wait >= 0:
         return 0.1 + 0.85 * elapsed / (elapsed + wait + 1e-9)
     return 0.5
+
+
+def _note(check: dict) -> str:
+    """What the member reads while the Horde works: place in its queue, then the wait left."""
+    wait = check.get("wait_time")
+    about = f", about {int(wait)} s" if isinstance(wait, (int, float)) and wait > 0 else ""
+    if not check.get("processing") and isinstance(check.get("queue_position"), int) and check["queue_position"] > 0:
+        return f"Number {check['queue_position']} in the AI Horde queue{about}"
+    if check.get("processing"):
+        return f"A Horde worker is drawing it{about}"
+    return f"Waiting for an AI Horde worker{about}"
 
 
 def _multiple_of_64(value: int) -> int:

@@ -97,15 +97,16 @@ class WorkerPool:
             width=job["width"], height=job["height"], style=job["style"], count=job["count"],
         )
         last_write = 0.0
+        last_note = ""
 
-        def progress(fraction: float) -> None:
-            nonlocal last_write
+        def progress(fraction: float, note: str = "") -> None:
+            nonlocal last_write, last_note
             if self._stop.is_set():
                 raise _Stopping()
             moment = time.monotonic()
-            if moment - last_write >= PROGRESS_WRITE_INTERVAL or fraction >= 1.0:
-                last_write = moment
-                if not generations.set_progress(conn, job["id"], job["attempts"], min(1.0, fraction)):
+            if moment - last_write >= PROGRESS_WRITE_INTERVAL or fraction >= 1.0 or note != last_note:
+                last_write, last_note = moment, note
+                if not generations.set_progress(conn, job["id"], job["attempts"], min(1.0, fraction), note):
                     raise Cancelled()
 
         remote = job["backend"] != self.backend.name

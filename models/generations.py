@@ -207,7 +207,7 @@ def claim_next(conn: sqlite3.Connection) -> sqlite3.Row | None:
     t = now()
     return conn.execute(
         f"""UPDATE generations
-               SET status = 'running', attempts = attempts + 1, progress = 0,
+               SET status = 'running', attempts = attempts + 1, progress = 0, progress_note = '',
                    started_at = :now, heartbeat_at = :now
              WHERE id = ({FAIR_NEXT_SQL}) AND status = 'queued'
          RETURNING *""",
@@ -220,11 +220,12 @@ def next_run_after(conn: sqlite3.Connection) -> float | None:
     return conn.execute("SELECT min(run_after) FROM generations WHERE status = 'queued'").fetchone()[0]
 
 
-def set_progress(conn: sqlite3.Connection, generation_id: int, attempt: int, progress: float) -> bool:
-    """Record progress; False when the job is no longer ours (cancelled or requeued)."""
+def set_progress(conn: sqlite3.Connection, generation_id: int, attempt: int, progress: float, note: str = "") -> bool:
+    """Record progress (and what a remote server says about it); False when the job is no longer ours."""
     return conn.execute(
-        "UPDATE generations SET progress = ?, heartbeat_at = ? WHERE id = ? AND status = 'running' AND attempts = ?",
-        (progress, now(), generation_id, attempt),
+        """UPDATE generations SET progress = ?, progress_note = ?, heartbeat_at = ?
+           WHERE id = ? AND status = 'running' AND attempts = ?""",
+        (progress, note[:200], now(), generation_id, attempt),
     ).rowcount == 1
 
 

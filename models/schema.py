@@ -278,3 +278,10 @@ MIGRATIONS.append(
     ALTER TABLE backend_settings ADD COLUMN fallback INTEGER NOT NULL DEFAULT 0;
     """
 )
+
+# 8: what a remote server says about a running job ("number 3 in the AI Horde queue"), for its card.
+MIGRATIONS.append(
+    """
+    ALTER TABLE generations ADD COLUMN progress_note TEXT NOT NULL DEFAULT '';
+    """
+)

@@ -8,7 +8,7 @@ import pytest
 
 from models import backends, generations
 from tests.conftest import AuthActions, wait_for_status
-from tests.fake_servers import FakeA1111, FakeOpenAI
+from tests.fake_servers import FakeA1111, FakeHorde, FakeOpenAI
 
 
 @pytest.fixture
@@ -102,3 +102,22 @@ def test_openai_jobs_show_an_indeterminate_bar_with_elapsed_time(member, client,
         card = client.get(f"/generations/{generation_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
         assert "s so far" in card and '<progress aria-label="Progress"></progress>' in card
         assert wait_for_status(client, generation_id)["images"]
+
+
+def test_a_horde_job_shows_its_place_in_the_horde_queue(member, client, db, worker, monkeypatch):
+    from imagegen.horde import HordeBackend
+
+    monkeypatch.setattr(HordeBackend, "default_poll", 0.05)
+    with FakeHorde(checks_needed=10_000) as fake:
+        fake.fail_with("/api/v2/generate/check/", 200, {"done": False, "faulted": False, "processing": 0,
+                                                         "waiting": 1, "queue_position": 4, "wait_time": 30,
+                                                         "is_possible": True})
+        enable(db, "horde", fake.url, secret="")
+        generation_id = member.generate("a lighthouse", backend="horde")
+        deadline = time.monotonic() + 10
+        while "Number 4 in the AI Horde queue, about 30 s" not in (card := client.get(
+                f"/generations/{generation_id}", headers={"HX-Request": "true"}).get_data(as_text=True)):
+            assert time.monotonic() < deadline, card
+            time.sleep(0.05)
+        member.post(f"/generations/{generation_id}/cancel", json=True)
+        assert fake.deleted.wait(5)
