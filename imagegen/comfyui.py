@@ -14,7 +14,7 @@ import uuid
 
 from imagegen.base import GenerationError, GenerationRequest, GenerationResult, ProgressCallback
 from imagegen.http import Elapsed, decode_image, join, request, request_json
-from imagegen.remote import RemoteBackend, _safely
+from imagegen.remote import RemoteBackend, quietly
 
 BASIC_GRAPH = {
     "3": {"class_type": "KSampler", "inputs": {
@@ -126,7 +126,7 @@ class ComfyUIBackend(RemoteBackend):
                 progress(elapsed.fraction())
                 time.sleep(self.poll)
         except BaseException:
-            _safely(lambda: self._cancel(prompt_id))
+            quietly(lambda: self._cancel(prompt_id))
             raise
 
     def _cancel(self, prompt_id: str) -> None:

@@ -11,7 +11,7 @@ import urllib.parse
 
 from imagegen.base import GenerationError, GenerationRequest, GenerationResult, ProgressCallback
 from imagegen.http import decode_base64, decode_image, fetch_image, join, request, request_json
-from imagegen.remote import RemoteBackend, _safely
+from imagegen.remote import RemoteBackend, quietly
 
 ANONYMOUS_KEY = "0000000000"
 CLIENT_AGENT = "easel:1:https://github.com/easel"
@@ -56,7 +56,7 @@ class HordeBackend(RemoteBackend):
             status = request_json("GET", join(self.url, f"/api/v2/generate/status/{quoted}"),
                                   headers=self._headers(), timeout=30)
         except BaseException:
-            _safely(lambda: request("DELETE", join(self.url, f"/api/v2/generate/status/{quoted}"),
+            quietly(lambda: request("DELETE", join(self.url, f"/api/v2/generate/status/{quoted}"),
                                     headers=self._headers(), timeout=5))
             raise
         done = status.get("generations") if isinstance(status, dict) else None

@@ -89,14 +89,14 @@ def wait_for(call: Callable[[], object], progress: ProgressCallback, *, poll: Ca
                 last = max(last, min(0.95, fraction))
             progress(last)
     except BaseException:
-        _safely(cancel)
+        quietly(cancel)
         raise
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
 
 
-def _safely(cancel: Callable[[], None]) -> None:
+def quietly(cancel: Callable[[], None]) -> None:
     try:
         cancel()
     except GenerationError as exc:

@@ -95,3 +95,16 @@ def test_settings_saved_again_rebuild_the_backend(client, auth, queue, db, a1111
     wait_for_status(client, queue("automatic1111", seed=43))
     models = [r.body.get("override_settings") for r in a1111.seen("/sdapi/v1/txt2img")]
     assert models == [{"sd_model_checkpoint": "dreamy-v1"}, {"sd_model_checkpoint": "other-model"}]
+
+
+def test_a_broken_image_stores_nothing(client, auth, queue, db, app, a1111):
+    import os
+
+    auth.signup()
+    enable(db, "automatic1111", a1111.url)
+    a1111.send_raw("/sdapi/v1/txt2img", b'{"images": ["aGVsbG8gd29ybGQ="], "info": ""}')  # "hello world"
+    body = wait_for_status(client, queue("automatic1111"), statuses=("failed",))
+    assert body["error"] == "The image server sent something that is not a picture."
+    assert generations.get(db, body["id"])["attempts"] == 1
+    assert db.execute("SELECT count(*) FROM media").fetchone()[0] == 0
+    assert os.listdir(app.config["MEDIA_DIR"]) == []
