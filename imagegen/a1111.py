@@ -58,8 +58,12 @@ class A1111Backend(RemoteBackend):
                                      headers=headers, timeout=5)
             except GenerationError:
                 return None  # progress is a nicety; the txt2img call decides success
-            value = state.get("progress") if isinstance(state, dict) else None
-            return float(value) if isinstance(value, (int, float)) else None
+            if not isinstance(state, dict) or not isinstance(state.get("progress"), (int, float)):
+                return None
+            eta = state.get("eta_relative")
+            if isinstance(eta, (int, float)) and eta >= 1 and state["progress"] > 0:
+                return float(state["progress"]), f"About {round(eta)} s left"
+            return float(state["progress"])
 
         def cancel():
             request("POST", join(self.url, "/sdapi/v1/interrupt"), body={}, headers=headers, timeout=5)

@@ -57,10 +57,11 @@ class RemoteBackend:
         return min(self.timeout + 5.0, 605.0)
 
 
-def wait_for(call: Callable[[], object], progress: ProgressCallback, *, poll: Callable[[], float | None],
+def wait_for(call: Callable[[], object], progress: ProgressCallback, *, poll: Callable[[], object],
              cancel: Callable[[], None], timeout: float, interval: float) -> object:
     """Run a blocking call in a thread; meanwhile poll for progress and report it.
 
+    `poll()` answers a fraction, None (nothing known), or (fraction, note) with words for the card.
     When the progress callback raises (the job was cancelled, or the worker is stopping) or the
     time is up, `cancel()` tells the server to stop before the exception goes on.
     """
@@ -84,16 +85,23 @@ def wait_for(call: Callable[[], object], progress: ProgressCallback, *, poll: Ca
             if time.monotonic() > deadline:
                 raise GenerationError("The image server took too long to make the picture.",
                                       detail=f"no answer within {timeout:.0f} s")
-            fraction = poll()
+            fraction, note = _split(poll())
             if fraction is not None:
                 last = max(last, min(0.95, fraction))
-            progress(last)
+            if note:
+                progress(last, note)
+            else:
+                progress(last)
     except BaseException:
         quietly(cancel)
         raise
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def _split(polled) -> tuple[float | None, str]:
+    return polled if isinstance(polled, tuple) else (polled, "")
 
 
 def quietly(cancel: Callable[[], None]) -> None:

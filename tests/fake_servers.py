@@ -81,7 +81,7 @@ class FakeServer:
                 payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 try:
                     self.send_response(reply.status)
-                    content_type = "application/json" if not isinstance(reply.body, bytes) else "application/octet-stream"
+                    content_type = "application/octet-stream" if isinstance(reply.body, bytes) else "application/json"
                     self.send_header("Content-Type", reply.headers.get("Content-Type", content_type))
                     self.send_header("Content-Length", str(len(payload)))
                     for key, value in reply.headers.items():
@@ -146,7 +146,7 @@ class FakeA1111(FakeServer):
         self.routes = {
             ("POST", "/sdapi/v1/txt2img"): self.txt2img,
             ("GET", "/sdapi/v1/progress"): lambda s: self._auth(s) or Reply(
-                body={"progress": self.progress, "eta_relative": 1.0, "state": {"job_count": 1},
+                body={"progress": self.progress, "eta_relative": self.eta(), "state": {"job_count": 1},
                       "current_image": None}),
             ("POST", "/sdapi/v1/interrupt"): self.interrupt,
             ("GET", "/sdapi/v1/sd-models"): lambda s: self._auth(s) or Reply(
@@ -158,6 +158,10 @@ class FakeA1111(FakeServer):
             return None
         expected = "Basic " + base64.b64encode(self.auth.encode()).decode()
         return None if seen.headers.get("authorization") == expected else Reply(401, {"detail": "Not authenticated"})
+
+    def eta(self) -> float:
+        """Seconds left as if each step took one second on a real GPU (0 before the first step)."""
+        return (1 - self.progress) * self.steps if self.progress else 0.0
 
     def interrupt(self, seen):
         self.interrupted.set()
