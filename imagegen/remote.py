@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import logging
 import threading
 import time
@@ -13,7 +14,7 @@ from imagegen.http import MAX_PIXELS, check_url
 log = logging.getLogger("easel.backends")
 
 
-class RemoteBackend:
+class RemoteBackend(abc.ABC):
     """Base for the servers Easel talks to; `config` comes from the admin page or EASEL_BACKENDS.
 
     Keys: url, secret (API key, or user:password for HTTP Basic), model, timeout (seconds for a
@@ -47,9 +48,9 @@ class RemoteBackend:
     def version(self) -> str:
         return f"{self.kind}:{self.model}" if self.model else self.kind
 
+    @abc.abstractmethod
     def health(self) -> str:
         """A real call that proves the server answers; returns a short description."""
-        raise NotImplementedError
 
     def call_timeout(self) -> float:
         """Socket timeout of a blocking call: a little over the job's budget, so wait_for's own
