@@ -131,24 +131,28 @@ def people(conn: sqlite3.Connection, which: str, member_id: int, viewer_id: int 
 
 # --- blocked and muted -----------------------------------------------------------------------
 
-def blocked_members(conn: sqlite3.Connection, user_id: int, limit: int = 500) -> list[sqlite3.Row]:
-    """Members this member blocks, most recent first."""
+# (table, column of the member acting, column of the member listed)
+_MODERATION_LISTS = {"blocks": ("blocks", "blocker_id", "blocked_id"), "mutes": ("mutes", "muter_id", "muted_id")}
+
+
+def _moderation_list(conn: sqlite3.Connection, which: str, user_id: int, limit: int) -> list[sqlite3.Row]:
+    table, actor, listed = _MODERATION_LISTS[which]
     return conn.execute(
-        f"""SELECT {MEMBER_COLUMNS} FROM blocks b JOIN users u ON u.id = b.blocked_id
+        f"""SELECT {MEMBER_COLUMNS} FROM {table} x JOIN users u ON u.id = x.{listed}
             LEFT JOIN media am ON am.id = u.avatar_media_id
-            WHERE b.blocker_id = ? ORDER BY b.created_at DESC LIMIT ?""",
+            WHERE x.{actor} = ? ORDER BY x.created_at DESC LIMIT ?""",
         (user_id, limit),
     ).fetchall()
+
+
+def blocked_members(conn: sqlite3.Connection, user_id: int, limit: int = 500) -> list[sqlite3.Row]:
+    """Members this member blocks, most recent first."""
+    return _moderation_list(conn, "blocks", user_id, limit)
 
 
 def muted_members(conn: sqlite3.Connection, user_id: int, limit: int = 500) -> list[sqlite3.Row]:
     """Members this member mutes, most recent first."""
-    return conn.execute(
-        f"""SELECT {MEMBER_COLUMNS} FROM mutes x JOIN users u ON u.id = x.muted_id
-            LEFT JOIN media am ON am.id = u.avatar_media_id
-            WHERE x.muter_id = ? ORDER BY x.created_at DESC LIMIT ?""",
-        (user_id, limit),
-    ).fetchall()
+    return _moderation_list(conn, "mutes", user_id, limit)
 
 
 def member_with_avatar(conn: sqlite3.Connection, user_id: int) -> dict | None:

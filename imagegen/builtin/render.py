@@ -20,17 +20,22 @@ def radial(size: int) -> Image.Image:
     return _RADIAL.resize((max(1, size), max(1, size)), Image.Resampling.BILINEAR)
 
 
-def gradient(size: tuple[int, int], stops) -> Image.Image:
-    """A vertical gradient image through the (t, rgb) stops."""
-    w, h = max(1, size[0]), max(1, size[1])
-    rows = bytearray()
+def _row_stops(h: int, stops):
+    """For each of h rows: the two (t, value) stops around it and how far between them (0..1)."""
     j = 0
     for y in range(h):
         t = y / max(1, h - 1)
         while j < len(stops) - 2 and t > stops[j + 1][0]:
             j += 1
-        (t0, c0), (t1, c1) = stops[j], stops[min(j + 1, len(stops) - 1)]
-        k = 0.0 if t1 == t0 else min(1.0, max(0.0, (t - t0) / (t1 - t0)))
+        (t0, v0), (t1, v1) = stops[j], stops[min(j + 1, len(stops) - 1)]
+        yield v0, v1, 0.0 if t1 == t0 else min(1.0, max(0.0, (t - t0) / (t1 - t0)))
+
+
+def gradient(size: tuple[int, int], stops) -> Image.Image:
+    """A vertical gradient image through the (t, rgb) stops."""
+    w, h = max(1, size[0]), max(1, size[1])
+    rows = bytearray()
+    for c0, c1, k in _row_stops(h, stops):
         rows += bytes(mix(c0, c1, k))
     return Image.frombytes("RGB", (1, h), bytes(rows)).resize((w, h), Image.Resampling.NEAREST)
 
@@ -39,13 +44,7 @@ def opacity_mask(size: tuple[int, int], stops) -> Image.Image:
     """An L mask of the given size whose rows go through the (t, opacity) stops."""
     w, h = size
     rows = bytearray()
-    j = 0
-    for y in range(h):
-        t = y / max(1, h - 1)
-        while j < len(stops) - 2 and t > stops[j + 1][0]:
-            j += 1
-        (t0, a0), (t1, a1) = stops[j], stops[min(j + 1, len(stops) - 1)]
-        k = 0.0 if t1 == t0 else min(1.0, max(0.0, (t - t0) / (t1 - t0)))
+    for a0, a1, k in _row_stops(h, stops):
         rows.append(max(0, min(255, round(255 * (a0 + (a1 - a0) * k)))))
     return Image.frombytes("L", (1, h), bytes(rows)).resize((w, h), Image.Resampling.NEAREST)
 
