@@ -31,6 +31,8 @@ DEFAULTS = {
     "MAX_ATTEMPTS": 3,
     "RETRY_BACKOFF": 2.0,
     "BLOCKED_WORDS": "",
+    # The registration mode of a new instance until an admin picks one at /admin/settings.
+    "REGISTRATION_MODE": "approval",
     "FEED_PAGE_SIZE": 20,
     "EXPLORE_CACHE_SECONDS": 60,
     "LOGIN_RATE_LIMIT": "10 per minute",

@@ -285,3 +285,109 @@ MIGRATIONS.append(
     ALTER TABLE generations ADD COLUMN progress_note TEXT NOT NULL DEFAULT '';
     """
 )
+
+# 9: running a community (issue 7). Member status and role changes, sessions that can be revoked,
+# two-factor secrets; invites; reports; an audit log of moderator actions; instance settings as
+# key/value rows; prompt rules (refuse or hold for review); posts hidden by moderators or held for
+# review (`moderation`: NULL = visible). Notifications gain the kinds moderation needs (SQLite
+# cannot change a CHECK, so the table is rebuilt) and a free `detail` text.
+MIGRATIONS.append(
+    """
+    ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active'
+        CHECK (status IN ('active', 'pending', 'rejected', 'suspended', 'deleted'));
+    ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE users ADD COLUMN signup_note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN invite_id INTEGER REFERENCES invites (id) ON DELETE SET NULL;
+    ALTER TABLE users ADD COLUMN totp_secret TEXT;
+    ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN suspended_at REAL;
+    CREATE INDEX users_status ON users (status) WHERE status != 'active';
+
+    CREATE TABLE recovery_codes (
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        used_at REAL,
+        PRIMARY KEY (user_id, code_hash)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE invites (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        created_by INTEGER REFERENCES users (id) ON DELETE CASCADE,
+        max_uses INTEGER,
+        uses INTEGER NOT NULL DEFAULT 0,
+        expires_at REAL,
+        revoked_at REAL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX invites_creator ON invites (created_by, id);
+
+    CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        reporter_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+        target_user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+        post_id INTEGER REFERENCES posts (id) ON DELETE SET NULL,
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved', 'dismissed')),
+        outcome TEXT NOT NULL DEFAULT '',
+        resolved_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+        resolved_at REAL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX reports_status ON reports (status, id);
+    CREATE INDEX reports_reporter ON reports (reporter_id, id);
+
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        actor_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target_user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+        target_name TEXT NOT NULL DEFAULT '',
+        post_id INTEGER REFERENCES posts (id) ON DELETE SET NULL,
+        report_id INTEGER REFERENCES reports (id) ON DELETE SET NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL
+    );
+
+    CREATE TABLE instance_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at REAL NOT NULL
+    );
+
+    CREATE TABLE prompt_rules (
+        id INTEGER PRIMARY KEY,
+        pattern TEXT NOT NULL,
+        is_regex INTEGER NOT NULL DEFAULT 0,
+        action TEXT NOT NULL CHECK (action IN ('refuse', 'hold')),
+        created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+        created_at REAL NOT NULL,
+        UNIQUE (pattern, is_regex, action)
+    );
+
+    ALTER TABLE posts ADD COLUMN moderation TEXT CHECK (moderation IN ('held', 'hidden'));
+    ALTER TABLE posts ADD COLUMN moderated_at REAL;
+    CREATE INDEX posts_moderation ON posts (moderation, id) WHERE moderation IS NOT NULL;
+
+    CREATE TABLE notifications_new (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        actor_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('follow', 'like', 'repost', 'reply', 'quote', 'mention', 'remix',
+            'report_resolved', 'post_approved', 'post_rejected', 'post_hidden', 'follow_request')),
+        post_id INTEGER REFERENCES posts (id) ON DELETE CASCADE,
+        detail TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        read_at REAL
+    );
+    INSERT INTO notifications_new (id, user_id, actor_id, kind, post_id, created_at, read_at)
+        SELECT id, user_id, actor_id, kind, post_id, created_at, read_at FROM notifications;
+    DROP TABLE notifications;
+    ALTER TABLE notifications_new RENAME TO notifications;
+    CREATE INDEX notifications_user ON notifications (user_id, id);
+    CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+    CREATE UNIQUE INDEX notifications_once ON notifications (user_id, actor_id, kind, coalesce(post_id, 0));
+    """
+)

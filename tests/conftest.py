@@ -18,6 +18,7 @@ def make_app(data_dir, **overrides):
         "RATELIMIT_ENABLED": False,
         "RETRY_BACKOFF": 0.01,
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "REGISTRATION_MODE": "open",  # tests of the other modes ask for theirs
     }
     config.update(overrides)
     return create_app(config)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from functools import wraps
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from imagegen.backend_config import clean, masked
 from imagegen.backends import build_remote, remote_kinds
@@ -15,22 +14,10 @@ from imagegen.base import SIZES, GenerationError
 from models import backends
 from models.db import get_db
 from views.helpers import is_htmx
+from views.roles import admin_required
 
 bp = Blueprint("admin_backends", __name__, url_prefix="/admin/backends")
 log = logging.getLogger("easel.admin")
-
-
-def admin_required(view):
-    """Signed-out visitors go to the login page; members who are not admins get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def panel_context(kind: str, form: dict | None = None, errors: dict | None = None,

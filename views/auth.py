@@ -15,17 +15,31 @@ bp = Blueprint("auth", __name__)
 
 
 class Member(UserMixin):
-    """The signed-in member, as flask-login wants it."""
+    """The signed-in member, as flask-login wants it.
+
+    The id flask-login keeps in the session and in the remember cookie is "<id>:<session_version>":
+    bumping a member's session_version (password change, sign out everywhere, suspension) makes
+    every copy of every older cookie stop working on its next request.
+    """
 
     def __init__(self, row):
         self.row = row
         self.id = row["id"]
         self.username = row["username"]
         self.role = row["role"]
+        self.session_version = row["session_version"]
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_moderator(self) -> bool:
+        """Admins and moderators both moderate."""
+        return self.role in ("admin", "moderator")
 
 
 def init_login(manager: LoginManager) -> None:
@@ -33,9 +47,14 @@ def init_login(manager: LoginManager) -> None:
     manager.login_message = None
 
     @manager.user_loader
-    def load(user_id: str):
-        row = users.get_user(get_db(), int(user_id)) if user_id.isdigit() else None
-        return Member(row) if row is not None and row["domain"] is None else None
+    def load(session_id: str):
+        user_id, _sep, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None  # a cookie from before session versions, or forged
+        row = users.get_user(get_db(), int(user_id))
+        if row is None or row["domain"] is not None or row["status"] != "active":
+            return None
+        return Member(row) if row["session_version"] == int(version) else None
 
     @manager.unauthorized_handler
     def unauthorized():
