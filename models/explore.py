@@ -29,8 +29,9 @@ TRENDING_LIMIT = 10
 # posts_reply_to (reply_to IS NULL is most rows), which reads every post ever made.
 # Ordering by score² avoids pow()/sqrt(), which SQLite only has when built with math functions:
 # score² = n² / (age_hours + 2)³ ranks exactly like score, since every score is positive.
-RANKING_SQL = """SELECT id FROM posts INDEXED BY posts_explore
+RANKING_SQL = """SELECT id, user_id FROM posts INDEXED BY posts_explore
     WHERE created_at >= :since AND reply_to IS NULL AND repost_of IS NULL AND deleted_at IS NULL
+      AND moderation IS NULL
     ORDER BY (1.0 + like_count + 2 * repost_count + 2 * reply_count + 3 * remix_count)
            * (1.0 + like_count + 2 * repost_count + 2 * reply_count + 3 * remix_count)
            / ((:now - created_at) / 3600.0 + 2) / ((:now - created_at) / 3600.0 + 2)
@@ -57,8 +58,11 @@ def score(likes: int, reposts: int, replies: int, remixes: int, age_hours: float
 def ranking(conn: sqlite3.Connection, at: float | None = None, limit: int = MAX_RANKED) -> list[int]:
     """Ids of the last 7 days' top-level posts, best first."""
     at = time.time() if at is None else at
+    # Suspended and deleted members (a handful, from a partial index) drop out of the ranking;
+    # hydrate() drops them from pages too, for members suspended since the ranking was cached.
+    inactive = {row[0] for row in conn.execute("SELECT id FROM users WHERE status != 'active'")}
     rows = conn.execute(RANKING_SQL, {"since": at - WINDOW, "now": at, "limit": limit})
-    return [row[0] for row in rows]
+    return [row[0] for row in rows if row[1] not in inactive]
 
 
 def trending(conn: sqlite3.Connection, at: float | None = None, limit: int = TRENDING_LIMIT) -> list[dict]:

@@ -109,11 +109,16 @@ def estimate_seconds(conn: sqlite3.Connection, position: int, workers: int) -> i
 def cancel(conn: sqlite3.Connection, generation_id: int) -> bool:
     """Cancel a queued or running job; a running worker notices at its next step."""
     with transaction(conn):
-        return conn.execute(
-            """UPDATE generations SET status = 'cancelled', finished_at = ?, progress = 0
-               WHERE id = ? AND status IN ('queued', 'running')""",
-            (now(), generation_id),
-        ).rowcount == 1
+        return cancel_in_transaction(conn, generation_id)
+
+
+def cancel_in_transaction(conn: sqlite3.Connection, generation_id: int) -> bool:
+    """cancel(), for callers that already hold a transaction (a moderator's cancel and its audit row)."""
+    return conn.execute(
+        """UPDATE generations SET status = 'cancelled', finished_at = ?, progress = 0
+           WHERE id = ? AND status IN ('queued', 'running')""",
+        (now(), generation_id),
+    ).rowcount == 1
 
 
 def delete(conn: sqlite3.Connection, generation_id: int) -> list[str]:

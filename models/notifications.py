@@ -24,6 +24,23 @@ def notify(conn: sqlite3.Connection, recipient_id: int, actor_id: int, kind: str
     )
 
 
+# Notices from the moderators about a report, a held post or a hidden post: they reach the member
+# whatever they mute, and a newer one about the same thing replaces the older.
+MODERATION_KINDS = ("report_resolved", "post_approved", "post_rejected", "post_hidden")
+
+
+def notify_moderation(conn: sqlite3.Connection, recipient_id: int, moderator_id: int, kind: str,
+                      post_id: int | None = None, detail: str = "") -> None:
+    """Tell a member what moderators did (`detail`: the outcome, e.g. 'post_hidden')."""
+    if kind not in MODERATION_KINDS:
+        raise ValueError(kind)
+    conn.execute(
+        """INSERT OR REPLACE INTO notifications (user_id, actor_id, kind, post_id, detail, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        (recipient_id, moderator_id, kind, post_id, detail, now()),
+    )
+
+
 def withdraw(conn: sqlite3.Connection, recipient_id: int, actor_id: int, kind: str, post_id: int | None = None) -> None:
     """An undone action (unlike, unfollow, unrepost) takes its notification back."""
     conn.execute(
@@ -36,8 +53,9 @@ def unread_count(conn: sqlite3.Connection, user_id: int) -> int:
     return conn.execute(
         """SELECT count(*) FROM notifications n
            WHERE n.user_id = ? AND n.read_at IS NULL
-             AND n.actor_id NOT IN (SELECT muted_id FROM mutes WHERE muter_id = n.user_id)
-             AND n.actor_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = n.user_id)""",
+             AND (n.kind IN ('report_resolved', 'post_approved', 'post_rejected', 'post_hidden') OR (
+                  n.actor_id NOT IN (SELECT muted_id FROM mutes WHERE muter_id = n.user_id)
+                  AND n.actor_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = n.user_id)))""",
         (user_id,),
     ).fetchone()[0]
 
@@ -61,8 +79,9 @@ def grouped(conn: sqlite3.Connection, user_id: int, limit: int = 300) -> list[di
            JOIN users u ON u.id = n.actor_id
            LEFT JOIN posts p ON p.id = n.post_id
            WHERE n.user_id = ?
-             AND n.actor_id NOT IN (SELECT muted_id FROM mutes WHERE muter_id = n.user_id)
-             AND n.actor_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = n.user_id)
+             AND (n.kind IN ('report_resolved', 'post_approved', 'post_rejected', 'post_hidden') OR (
+                  n.actor_id NOT IN (SELECT muted_id FROM mutes WHERE muter_id = n.user_id)
+                  AND n.actor_id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = n.user_id)))
            ORDER BY n.id DESC LIMIT ?""",
         (user_id, limit),
     ).fetchall()
@@ -75,6 +94,7 @@ def grouped(conn: sqlite3.Connection, user_id: int, limit: int = 300) -> list[di
         if group is None:
             group = groups[key] = {
                 "kind": row["kind"], "post_id": row["post_id"], "post_caption": row["post_caption"],
+                "detail": row["detail"],
                 "created_at": row["created_at"], "unread": False, "actors": [], "id": row["id"],
             }
             order.append(key)

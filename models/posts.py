@@ -19,7 +19,8 @@ from models.social import Blocked, NoSuchPost, blocked_between
 REMIX_POLICIES = ("anyone", "followers", "nobody")
 
 POST_COLUMNS = """
-    p.*, u.username, u.display_name, u.domain, u.avatar_media_id, am.thumb_name AS avatar_name,
+    p.*, u.username, u.display_name, u.domain, u.avatar_media_id, u.status AS author_status,
+    am.thumb_name AS avatar_name,
     g.prompt, g.negative_prompt, g.seed, g.width, g.height, g.style, g.backend, g.info AS gen_info,
     g.generator_version, ru.username AS remix_of_username
 """
@@ -63,11 +64,12 @@ def _index_text(conn: sqlite3.Connection, post_id: int, author_id: int, body: st
 
 
 def share(conn: sqlite3.Connection, generation: sqlite3.Row, *, caption: str, remix_policy: str,
-          show_prompt: bool, alts: dict[int, str] | None = None, alt: str = "") -> int:
+          show_prompt: bool, alts: dict[int, str] | None = None, alt: str = "", held: bool = False) -> int:
     """Make a post from a finished generation in one transaction.
 
     `alts` maps the image positions to share (one or several variations) to their alt text;
-    without it every image is shared with `alt`.
+    without it every image is shared with `alt`. A `held` post (a prompt rule asked for review)
+    waits for a moderator: only its author sees it, and nobody is notified about it yet.
     """
     with transaction(conn):
         existing = conn.execute("SELECT id FROM posts WHERE generation_id = ?", (generation["id"],)).fetchone()
@@ -75,10 +77,11 @@ def share(conn: sqlite3.Connection, generation: sqlite3.Row, *, caption: str, re
             raise AlreadyShared(existing["id"])
         created = now()
         post_id = conn.execute(
-            """INSERT INTO posts (user_id, generation_id, caption, remix_of, remix_policy, show_prompt, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            """INSERT INTO posts (user_id, generation_id, caption, remix_of, remix_policy, show_prompt, created_at,
+                                 moderation, moderated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (generation["user_id"], generation["id"], caption, generation["remix_of"], remix_policy,
-             1 if show_prompt else 0, created),
+             1 if show_prompt else 0, created, "held" if held else None, created if held else None),
         ).lastrowid
         media = conn.execute(
             "SELECT id, position FROM media WHERE generation_id = ? ORDER BY position", (generation["id"],)
@@ -93,10 +96,11 @@ def share(conn: sqlite3.Connection, generation: sqlite3.Row, *, caption: str, re
         if generation["remix_of"]:
             conn.execute("UPDATE posts SET remix_count = remix_count + 1 WHERE id = ?", (generation["remix_of"],))
             parent = conn.execute("SELECT user_id FROM posts WHERE id = ?", (generation["remix_of"],)).fetchone()
-            if parent is not None:
+            if parent is not None and not held:
                 notify(conn, parent["user_id"], generation["user_id"], "remix", post_id)
         for mentioned in _index_text(conn, post_id, generation["user_id"], caption, created):
-            notify(conn, mentioned, generation["user_id"], "mention", post_id)
+            if not held:
+                notify(conn, mentioned, generation["user_id"], "mention", post_id)
     return post_id
 
 
@@ -137,20 +141,26 @@ def _text_post(conn, user_id: int, body: str, reply_to: int | None = None, quote
 def delete(conn: sqlite3.Connection, post_id: int) -> None:
     """Delete a post. The row stays as a placeholder so replies keep their thread; reposts of it go."""
     with transaction(conn):
-        row = conn.execute(
-            "SELECT reply_to, remix_of FROM posts WHERE id = ? AND deleted_at IS NULL", (post_id,)
-        ).fetchone()
-        if row is None:
-            return
-        conn.execute("UPDATE posts SET deleted_at = ?, caption = '' WHERE id = ?", (now(), post_id))
-        if row["reply_to"]:
-            conn.execute("UPDATE posts SET reply_count = reply_count - 1 WHERE id = ?", (row["reply_to"],))
-        if row["remix_of"]:
-            conn.execute("UPDATE posts SET remix_count = remix_count - 1 WHERE id = ?", (row["remix_of"],))
-        conn.execute("DELETE FROM posts WHERE repost_of = ?", (post_id,))
-        conn.execute("DELETE FROM post_tags WHERE post_id = ?", (post_id,))
-        conn.execute("DELETE FROM notifications WHERE post_id = ?", (post_id,))
-        conn.execute("DELETE FROM post_media WHERE post_id = ?", (post_id,))
+        delete_in_transaction(conn, post_id)
+
+
+def delete_in_transaction(conn: sqlite3.Connection, post_id: int) -> bool:
+    """delete(), for callers that already hold a transaction (moderation, account deletion)."""
+    row = conn.execute(
+        "SELECT reply_to, remix_of FROM posts WHERE id = ? AND deleted_at IS NULL", (post_id,)
+    ).fetchone()
+    if row is None:
+        return False
+    conn.execute("UPDATE posts SET deleted_at = ?, caption = '' WHERE id = ?", (now(), post_id))
+    if row["reply_to"]:
+        conn.execute("UPDATE posts SET reply_count = reply_count - 1 WHERE id = ?", (row["reply_to"],))
+    if row["remix_of"]:
+        conn.execute("UPDATE posts SET remix_count = remix_count - 1 WHERE id = ?", (row["remix_of"],))
+    conn.execute("DELETE FROM posts WHERE repost_of = ?", (post_id,))
+    conn.execute("DELETE FROM post_tags WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM notifications WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM post_media WHERE post_id = ?", (post_id,))
+    return True
 
 
 def set_remix_policy(conn: sqlite3.Connection, post_id: int, policy: str) -> None:
@@ -169,15 +179,16 @@ def post_for_generation(conn: sqlite3.Connection, generation_id: int) -> int | N
     return row["id"] if row else None
 
 
-def get(conn: sqlite3.Connection, post_id: int, viewer_id: int | None = None) -> dict | None:
-    """One visible (not deleted, not a repost row) post, fully hydrated."""
+def get(conn: sqlite3.Connection, post_id: int, viewer_id: int | None = None,
+        show_hidden: bool = False) -> dict | None:
+    """One visible (not deleted, not a repost row, not hidden by moderation) post, fully hydrated."""
     row = conn.execute(
         f"SELECT {POST_COLUMNS} {POST_FROM} WHERE p.id = ? AND p.deleted_at IS NULL AND p.repost_of IS NULL",
         (post_id,),
     ).fetchone()
     if row is None:
         return None
-    items = hydrate(conn, [row], viewer_id)
+    items = hydrate(conn, [row], viewer_id, show_hidden=show_hidden)
     return items[0]["post"] if items else None
 
 
@@ -295,12 +306,24 @@ def replies(conn: sqlite3.Connection, post_id: int, viewer_id: int | None, limit
 
 # --- hydration -------------------------------------------------------------------------------
 
+def hidden_from(post: dict | sqlite3.Row, viewer_id: int | None) -> bool:
+    """A post nobody but moderators should see: its author is suspended or deleted, or moderators
+    hid it or hold it for review (its author still sees a held or hidden post of their own)."""
+    if post["author_status"] != "active":
+        return True
+    return post["moderation"] is not None and post["user_id"] != viewer_id
+
+
 def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], viewer_id: int | None,
-            keep_deleted: bool = False) -> list[dict]:
+            keep_deleted: bool = False, show_hidden: bool = False) -> list[dict]:
     """Rows -> feed items {"id", "post", "reposted_by"}, in a fixed number of queries.
 
     A repost row shows its original with "reposted by"; a quote carries the quoted post.
+    Posts hidden by moderation are dropped here, after the (index-driven) page query, unless
+    `show_hidden` (moderators' pages); a deleted placeholder stays a placeholder.
     """
+    if not show_hidden:
+        rows = [row for row in rows if (keep_deleted and row["deleted_at"]) or not hidden_from(row, viewer_id)]
     posts = [_post_dict(row) for row in rows]
     referenced_ids = {p["repost_of"] for p in posts if p["repost_of"]} | {p["quote_of"] for p in posts if p["quote_of"]}
     # A post on the page that is also reposted or quoted on it is one dict, so it is hydrated once.
@@ -309,7 +332,8 @@ def hydrate(conn: sqlite3.Connection, rows: list[sqlite3.Row], viewer_id: int | 
     if referenced_ids:
         marks = ",".join("?" * len(referenced_ids))
         for row in conn.execute(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE p.id IN ({marks})", list(referenced_ids)):
-            referenced[row["id"]] = _post_dict(row)
+            if show_hidden or not hidden_from(row, viewer_id):
+                referenced[row["id"]] = _post_dict(row)
     shown = list({p["id"]: p for p in [*posts, *referenced.values()] if not p["repost_of"]}.values())
     _attach_media(conn, shown)
     _attach_viewer_state(conn, shown, viewer_id)

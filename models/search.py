@@ -41,17 +41,20 @@ def fts_query(query: str) -> str | None:
 
 # Ranked by bm25 with a caption match weighing twice a prompt match. The FTS table only holds
 # live, non-repost posts with visible prompts (see migration 2's triggers); the joins re-check
-# deletion anyway, since a trigger-maintained index is only as good as its triggers.
+# deletion anyway, since a trigger-maintained index is only as good as its triggers. Posts held or
+# hidden by moderators are left out here; those of suspended members are dropped by hydrate().
+# Suspended, pending and deleted members are not found as people.
 POSTS_SQL = f"""SELECT {POST_COLUMNS} {POST_FROM}
     JOIN (SELECT rowid AS hit, bm25(posts_fts, 2.0, 1.0) AS score FROM posts_fts
           WHERE posts_fts MATCH :match ORDER BY score LIMIT :scan) f ON f.hit = p.id
-    WHERE p.deleted_at IS NULL AND p.repost_of IS NULL AND p.user_id NOT IN ({HIDDEN_AUTHORS})
+    WHERE p.deleted_at IS NULL AND p.repost_of IS NULL AND p.moderation IS NULL
+      AND p.user_id NOT IN ({HIDDEN_AUTHORS})
     ORDER BY f.score LIMIT :limit"""
 
 PEOPLE_PREFIX_SQL = f"""SELECT u.id, u.username, u.display_name, u.bio, u.avatar_media_id,
         am.thumb_name AS avatar_name
     FROM users u LEFT JOIN media am ON am.id = u.avatar_media_id
-    WHERE u.domain IS NULL AND u.username >= :lo AND u.username < :hi
+    WHERE u.domain IS NULL AND u.username >= :lo AND u.username < :hi AND u.status = 'active'
       AND u.id NOT IN ({HIDDEN_AUTHORS})
     ORDER BY u.username LIMIT :limit"""
 
@@ -61,7 +64,7 @@ PEOPLE_FTS_SQL = f"""SELECT u.id, u.username, u.display_name, u.bio, u.avatar_me
           WHERE users_fts MATCH :match ORDER BY score LIMIT :scan) f
     JOIN users u ON u.id = f.hit
     LEFT JOIN media am ON am.id = u.avatar_media_id
-    WHERE u.domain IS NULL AND u.id NOT IN ({HIDDEN_AUTHORS})
+    WHERE u.domain IS NULL AND u.status = 'active' AND u.id NOT IN ({HIDDEN_AUTHORS})
     ORDER BY f.score LIMIT :limit"""
 
 # Tags starting with one of the words; the count reads the (tag_id, post_id) primary key.

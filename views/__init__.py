@@ -50,6 +50,11 @@ def register(app: Flask) -> None:
                   search, settings, social, studio)
     for module in blueprints:
         app.register_blueprint(module.bp)
+    # Moderation (issue 7): the admin dashboard, members, reports, review queue, prompt rules, audit log.
+    from views import admin, admin_members, admin_moderation, reports
+
+    for module in (admin, admin_members, admin_moderation, reports):
+        app.register_blueprint(module.bp)
 
     cards.init_app(app)
     app.jinja_env.globals["url_for"] = fast_url_for

@@ -69,7 +69,7 @@ def card_key(item: dict) -> tuple:
     quoted = post.get("quoted")
     reposted_by = item.get("reposted_by")
     return (
-        locale, item["id"], post["id"], post["deleted_at"],
+        locale, item["id"], post["id"], post["deleted_at"], post.get("moderation"),
         post["like_count"], post["reply_count"], post["repost_count"], post["remix_count"], post["remix_policy"],
         post["username"], post["display_name"], post.get("avatar_name"), post.get("remix_of_username"),
         reltime_bucket(post["created_at"]),

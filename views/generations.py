@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from models import generations, posts
+from models import generations, posts, prompt_rules
 from models.db import get_db
 from views.helpers import is_htmx, json_error, wants_json
 
@@ -188,8 +188,10 @@ def share(generation_id: int):
             alt = form["caption"] or _("A picture by @%(name)s", name=current_user.username)
         alts[int(position)] = alt
     status = 201
+    # A "hold for review" prompt rule (/admin/rules) on the prompt or the caption: moderators look first.
+    held = prompt_rules.check(get_db(), "hold", "\n".join((row["prompt"], row["negative_prompt"], form["caption"])))
     try:
-        post_id = posts.share(get_db(), row, caption=form["caption"], alts=alts,
+        post_id = posts.share(get_db(), row, caption=form["caption"], alts=alts, held=held,
                               remix_policy=form["remix_policy"], show_prompt=form["show_prompt"] == "1")
     except posts.AlreadyShared as shared:
         post_id, status = shared.args[0], 200
@@ -211,6 +213,13 @@ def reproduce(post_id: int):
         abort(404)
     if not post["show_prompt"] and post["user_id"] != current_user.id:
         abort(403)  # a hidden prompt cannot be re-run by others
+    from views.studio_forms import prompt_refused
+
+    if prompt_refused(post["prompt"] + "\n" + post["negative_prompt"]):
+        message = _("This prompt contains words this instance does not allow.")
+        if wants_json():
+            return json_error(message, 422, {"prompt": message})
+        abort(422)
     config = current_app.config
     seeds = [image["seed"] for image in post["images"] if image["seed"] is not None] or [post["seed"]]
     try:

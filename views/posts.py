@@ -54,6 +54,8 @@ def post(post_id: int):
 
     conn = get_db()
     item = posts.get(conn, post_id, viewer_id())
+    if item is None and current_user.is_authenticated and current_user.is_moderator and not wants_json():
+        item = posts.get(conn, post_id, viewer_id(), show_hidden=True)  # moderators see what they judge
     if item is None:
         row = posts.get_row(conn, post_id)
         if row is None or not row["deleted_at"] or wants_json():

@@ -29,8 +29,8 @@ def visible_member_or_404(username: str) -> tuple[dict, dict]:
     """(member with avatar_name, the viewer's relationship to them); 404 when unknown or blocking you."""
     conn = get_db()
     row = users.get_local_user(conn, username)
-    if row is None:
-        abort(404)
+    if row is None or row["status"] in ("deleted", "pending", "rejected"):
+        abort(404)  # a deleted account keeps its name reserved, not its profile
     viewer = viewer_id()
     relation = social.relationship(conn, viewer, row["id"]) if viewer and viewer != row["id"] else {}
     if relation.get("blocked_by"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -96,9 +94,8 @@ def parse_generation_form(form) -> tuple[dict, dict[str, str]]:
         errors["prompt"] = _("Keep the prompt under %(n)d characters.", n=config["PROMPT_MAX"])
     if len(values["negative_prompt"]) > config["PROMPT_MAX"]:
         errors["negative_prompt"] = _("Keep it under %(n)d characters.", n=config["PROMPT_MAX"])
-    blocked = blocked_word(values["prompt"] + " " + values["negative_prompt"])
-    if blocked and "prompt" not in errors:
-        errors["prompt"] = _("This instance does not allow the word “%(word)s”.", word=blocked)
+    if "prompt" not in errors and prompt_refused(values["prompt"] + "\n" + values["negative_prompt"]):
+        errors["prompt"] = _("This prompt contains words this instance does not allow.")
     if values["seed"] and not (values["seed"].isdigit() and int(values["seed"]) <= SEED_MAX):
         errors["seed"] = _("A seed is a whole number from 0 to %(n)d, or blank for a random one.", n=SEED_MAX)
     chosen = {choice["name"]: choice for choice in backend_choices()}.get(values["backend"])
@@ -121,10 +118,9 @@ def parse_generation_form(form) -> tuple[dict, dict[str, str]]:
     return values, errors
 
 
-def blocked_word(text: str) -> str | None:
-    words = [w.strip().lower() for w in str(current_app.config["BLOCKED_WORDS"]).split(",") if w.strip()]
-    lowered = text.lower()
-    for word in words:
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered):
-            return word
-    return None
+def prompt_refused(text: str) -> bool:
+    """Does a 'refuse' prompt rule (/admin/rules) or a word of the BLOCKED_WORDS setting match the text?"""
+    from models import prompt_rules
+
+    words = str(current_app.config["BLOCKED_WORDS"]).split(",")
+    return prompt_rules.check(get_db(), "refuse", text, words)
