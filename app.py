@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import logging
 import os
 import secrets
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 from flask import Flask
+
+__version__ = "0.7.0"
 
 log = logging.getLogger("easel")
 
@@ -35,8 +38,17 @@ DEFAULTS = {
     "REGISTRATION_MODE": "approval",
     "FEED_PAGE_SIZE": 20,
     "EXPLORE_CACHE_SECONDS": 60,
-    "LOGIN_RATE_LIMIT": "10 per minute",
+    # Rate limits (README "Account security and limits"): sign-in per IP and per account name,
+    # sign-up per IP, and per member: posts/replies/quotes, generation requests, reports.
+    "LOGIN_RATE_LIMIT": "25 per 5 minutes",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "10 per 5 minutes",
+    "SIGNUP_RATE_LIMIT": "10 per hour",
+    "POST_RATE_LIMIT": "60 per hour",
+    "GENERATION_RATE_LIMIT": "10 per minute",
+    "REPORT_RATE_LIMIT": "20 per hour",
     "RATELIMIT_ENABLED": True,
+    "MAX_REQUEST_BYTES": 9 * 1024 * 1024,  # a whole request: an 8 MB upload and its form
+    "REMEMBER_DAYS": 30,  # how long "Remember me" keeps a member signed in
 }
 
 
@@ -94,7 +106,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure,
         WTF_CSRF_TIME_LIMIT=None,
-        MAX_CONTENT_LENGTH=9 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=int(app.config["MAX_REQUEST_BYTES"]),
+        REMEMBER_COOKIE_DURATION=datetime.timedelta(days=int(app.config["REMEMBER_DAYS"])),
         BABEL_DEFAULT_LOCALE="en",
     )
 
@@ -111,6 +124,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from views import register
 
     register(app)
+
+    import cli
+
+    cli.init_app(app)  # `flask --app app users ...`
 
     from imagegen.backends import load_backend
     from imagegen.worker import WorkerPool

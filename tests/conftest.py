@@ -119,3 +119,50 @@ def wait_for_status(client, generation_id, statuses=("done",), timeout=20.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"generation {generation_id} stuck in {body['status']}")
         time.sleep(0.05)
+
+
+class LimitClock:
+    """The clock the rate limiter reads, moved by hand: `limit_clock.advance(301)` instead of sleeping."""
+
+    def __init__(self, start: float):
+        self.now = start
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    def __getattr__(self, name):  # sleep, monotonic, mktime...: the real ones
+        return getattr(time, name)
+
+
+@pytest.fixture
+def limit_clock(monkeypatch):
+    """Freeze the rate limiter's time (limits' memory storage and strategies, Flask-Limiter, and
+    views.limits' Retry-After all call `time.time()` through their module's `time`), and start
+    every test with empty counters."""
+    import flask_limiter._extension
+    import limits.storage.memory
+    import limits.strategies
+
+    import views.limits
+
+    clock = LimitClock(time.time())
+    for module in (limits.storage.memory, limits.strategies, flask_limiter._extension, views.limits):
+        monkeypatch.setattr(module, "time", clock)
+    _reset_limits()
+    yield clock
+    _reset_limits()
+
+
+def _reset_limits():
+    from views.limits import limiter
+
+    if limiter._storage is not None:  # no app made yet in this process: nothing counted
+        limiter.reset()
+
+
+def limited_app(data_dir, **limits):
+    """An app with rate limiting on and the given limits (e.g. POST_RATE_LIMIT="2 per minute")."""
+    return make_app(data_dir, RATELIMIT_ENABLED=True, **limits)

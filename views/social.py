@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from models import posts, social, users
 from models.db import get_db
 from views.helpers import is_htmx, json_error, redirect_back, wants_json
+from views.limits import post_limit
 
 bp = Blueprint("social", __name__)
 
@@ -71,6 +72,7 @@ def _text_field(name: str = "text") -> tuple[str, dict]:
 
 @bp.post("/p/<int:post_id>/reply")
 @login_required
+@post_limit
 def reply(post_id: int):
     conn = get_db()
     parent = posts.get(conn, post_id, current_user.id)
@@ -82,7 +84,7 @@ def reply(post_id: int):
             return json_error(_("Please correct the marked fields."), 422, errors)
         if is_htmx():
             return render_template("partials/_reply_form.html", post=parent, errors=errors, text=body), 422
-        return render_template("post.html", **post_page_context(parent), errors=errors, text=body), 422
+        return render_template("post.html", **{**post_page_context(parent), "errors": errors, "text": body}), 422
     try:
         reply_id = posts.reply(conn, current_user.id, post_id, body)
     except social.Blocked:
@@ -99,6 +101,7 @@ def reply(post_id: int):
 
 @bp.route("/p/<int:post_id>/quote", methods=["GET", "POST"])
 @login_required
+@post_limit
 def quote(post_id: int):
     conn = get_db()
     quoted = posts.get(conn, post_id, current_user.id)
