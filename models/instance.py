@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from models import audit
 from models.db import now, transaction
 
 REGISTRATION_MODES = ("open", "approval", "invite", "closed")
@@ -60,12 +61,73 @@ def get(conn: sqlite3.Connection, key: str, defaults: dict | None = None):
 
 def save(conn: sqlite3.Connection, values: dict) -> None:
     """Store the given keys (unknown keys are a programming error)."""
+    with transaction(conn):
+        _store(conn, values)
+
+
+def _store(conn: sqlite3.Connection, values: dict) -> None:
     unknown = set(values) - set(SETTINGS)
     if unknown:
         raise KeyError(", ".join(sorted(unknown)))
+    conn.executemany(
+        "INSERT INTO instance_settings (key, value, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        [(key, _encode(value), now()) for key, value in values.items()],
+    )
+
+
+# The admin form's limits: text lengths, and the range of each number.
+LIMITS = {"name": 60, "description": 300, "rules": 10_000, "contact": 200}
+RANGES = {"generations_per_hour": (1, 10_000), "queue_cap": (1, 100)}
+
+
+def validate(form: dict) -> tuple[dict, dict[str, str]]:
+    """Read the settings form (strings) into typed values; returns (values, error codes by field).
+
+    Codes: required, too_long, control, mode, number, range.
+    """
+    values: dict = {}
+    errors: dict[str, str] = {}
+    for key, limit in LIMITS.items():
+        text = (form.get(key) or "").replace("\r\n", "\n").strip()
+        values[key] = text
+        if key == "name" and not text:
+            errors[key] = "required"
+        elif len(text) > limit:
+            errors[key] = "too_long"
+        elif key in ("name", "contact") and any(ord(c) < 32 for c in text):
+            errors[key] = "control"  # one-line fields: no newlines or tabs
+    values["registration_mode"] = form.get("registration_mode") or ""
+    if values["registration_mode"] not in REGISTRATION_MODES:
+        errors["registration_mode"] = "mode"
+    values["members_can_invite"] = form.get("members_can_invite") in ("1", "on", "true", "yes", True)
+    for key, (low, high) in RANGES.items():
+        raw = str(form.get(key) or "").strip()
+        values[key] = raw
+        if not raw.isdigit() or len(raw) > 6:
+            errors[key] = "number"
+        elif not low <= int(raw) <= high:
+            errors[key] = "range"
+        else:
+            values[key] = int(raw)
+    return values, errors
+
+
+def update(conn: sqlite3.Connection, actor, values: dict, defaults: dict | None = None) -> list[str]:
+    """Store validated settings and audit the change (`update_settings`) in one transaction.
+
+    Returns the keys whose value changed (nothing is written or audited when none did).
+    """
     with transaction(conn):
-        conn.executemany(
-            "INSERT INTO instance_settings (key, value, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            [(key, _encode(value), now()) for key, value in values.items()],
-        )
+        before = all_settings(conn, defaults)
+        changed = [key for key, value in values.items() if before.get(key) != value]
+        if changed:
+            _store(conn, values)
+            detail = "; ".join(
+                f"{key}: {before[key]} -> {values[key]}" if key in ("registration_mode", "members_can_invite",
+                                                                     "generations_per_hour", "queue_cap")
+                else key
+                for key in changed
+            )
+            audit.record(conn, actor, "update_settings", detail=detail)
+    return changed

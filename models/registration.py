@@ -61,3 +61,8 @@ def staff(conn: sqlite3.Connection) -> list[sqlite3.Row]:
            WHERE domain IS NULL AND status = 'active' AND role IN ('admin', 'moderator')
            ORDER BY role = 'moderator', id"""
     ).fetchall()
+
+
+def active_count(conn: sqlite3.Connection) -> int:
+    """Local members who can sign in (not waiting, rejected, suspended or deleted)."""
+    return conn.execute("SELECT count(*) FROM users WHERE domain IS NULL AND status = 'active'").fetchone()[0]

@@ -9,6 +9,7 @@ import threading
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models import invites
 from models.db import now, transaction
 
 USERNAME_RE = re.compile(r"[a-z0-9_]{2,30}")
@@ -38,17 +39,40 @@ def validate_signup(username: str, password: str) -> dict[str, str]:
     return errors
 
 
-def create_user(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row:
-    """Insert a local member; the first one ever becomes the instance admin."""
+SIGNUP_NOTE_MAX = 500  # "why do you want to join", on instances that approve sign-ups
+
+
+class RegistrationClosed(Exception):
+    pass
+
+
+def create_user(conn: sqlite3.Connection, username: str, password: str, *, mode: str = "open",
+                note: str = "", invite_code: str | None = None, role: str | None = None) -> sqlite3.Row:
+    """Insert a local member under a registration mode (open, approval, invite, closed).
+
+    The first local account ever is the instance admin and is let in whatever the mode. Otherwise:
+    closed raises RegistrationClosed; invite needs a usable `invite_code` (InviteInvalid), whose use
+    is counted in this same transaction; approval puts the member on the waiting list (status
+    'pending') unless they bring a usable invite. `role` forces a role (the command line).
+    """
     with _hashing:
         password_hash = generate_password_hash(password)
     with transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE domain IS NULL AND username = ?", (username,)).fetchone():
             raise UsernameTaken(username)
         first = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM users WHERE domain IS NULL)").fetchone()[0]
+        status, invite_id = "active", None
+        if not first:
+            if mode == "closed":
+                raise RegistrationClosed()
+            if mode == "invite" or (mode == "approval" and invite_code):
+                invite_id = invites.redeem(conn, invite_code or "")
+            elif mode == "approval":
+                status = "pending"
         user_id = conn.execute(
-            "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
-            (username, password_hash, "admin" if first else "member", now()),
+            """INSERT INTO users (username, password_hash, role, status, signup_note, invite_id, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (username, password_hash, role or ("admin" if first else "member"), status, note, invite_id, now()),
         ).lastrowid
     return get_user(conn, user_id)
 

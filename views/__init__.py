@@ -55,6 +55,13 @@ def register(app: Flask) -> None:
 
     for module in (admin, admin_members, admin_moderation, reports):
         app.register_blueprint(module.bp)
+    # Running a community (issue 7): instance settings, invites, the sign-up waiting list.
+    from views import admin_settings, instance, invites, signups
+
+    instance.init_app(app)
+    signups.init_app(app)
+    for module in (admin_settings, invites, signups):
+        app.register_blueprint(module.bp)
 
     cards.init_app(app)
     app.jinja_env.globals["url_for"] = fast_url_for

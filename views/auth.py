@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 
-from models import users
+from models import invites, users
 from models.db import get_db
 from views.helpers import is_htmx, json_error, safe_next, wants_json
+from views.instance import registration_mode
 from views.limits import limiter
 
 bp = Blueprint("auth", __name__)
@@ -80,30 +81,95 @@ def _rate() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _signup_messages() -> dict[str, str]:
+    return {
+        "note_long": _("Keep it under %(n)d characters.", n=users.SIGNUP_NOTE_MAX),
+        "invite_missing": _("Joining needs an invite: enter the code you were given."),
+        "invite_unknown": _("That invite code does not exist. Check it, or ask for a new one."),
+        "invite_revoked": _("That invite was withdrawn. Ask for a new one."),
+        "invite_expired": _("That invite has expired. Ask for a new one."),
+        "invite_used_up": _("That invite has been used as many times as it allows. Ask for a new one."),
+    }
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_rate, methods=["POST"])
 def signup():
+    """Sign up under the instance's registration mode; the very first account is the admin, whatever the mode."""
     if current_user.is_authenticated:
         return redirect(url_for("feed.home"))
     conn = get_db()
     first = users.count_local(conn) == 0
-    form = {"username": "", "next": safe_next(request.values.get("next"), "")}
+    mode = registration_mode()
+    if mode == "closed" and not first:
+        return _registration_closed()
+    form = {"username": "", "next": safe_next(request.values.get("next"), ""), "note": "",
+            "invite": (request.values.get("invite") or "").strip()[:invites.CODE_MAX]}
     errors: dict[str, str] = {}
     if request.method == "POST":
         form["username"] = users.normalise_username(request.form.get("username", ""))
+        form["note"] = (request.form.get("note") or "").replace("\r\n", "\n").strip() if mode == "approval" else ""
         password = request.form.get("password", "")
         codes = users.validate_signup(form["username"], password)
+        if len(form["note"]) > users.SIGNUP_NOTE_MAX:
+            codes["note"] = "note_long"
+        # An invite is needed in invite mode; in approval mode one is optional and skips the waiting list.
+        invite = form["invite"] if not first and (mode == "invite" or (mode == "approval" and form["invite"])) else None
+        if invite is not None and (problem := invites.check(conn, invite)):
+            codes["invite"] = f"invite_{problem}"
         if not codes:
             try:
-                row = users.create_user(conn, form["username"], password)
+                row = users.create_user(conn, form["username"], password, mode=mode, note=form["note"],
+                                        invite_code=invite)
             except users.UsernameTaken:
                 codes = {"username": "username_taken"}
+            except invites.InviteInvalid as exc:  # used up or revoked since the check above
+                codes = {"invite": f"invite_{exc.reason}"}
+            except users.RegistrationClosed:  # closed since the page was read
+                return _registration_closed()
             else:
+                if row["status"] == "pending":
+                    return _on_waiting_list(row)
                 login_user(Member(row), remember=True)
                 return _after_login(url_for("studio.studio"))
-        messages = _messages()
+        messages = {**_messages(), **_signup_messages()}
         errors = {field: messages[code] for field, code in codes.items()}
-    return _form_page("signup.html", form, errors, first=first)
+    return _form_page("signup.html", form, errors, first=first, mode=mode)
+
+
+def _registration_closed():
+    """GET: the page says so; POST: 403."""
+    message = _("This instance is not taking new members at the moment.")
+    if request.method == "POST":
+        if wants_json():
+            return json_error(message, 403)
+        return render_template("signup.html", mode="closed", first=False, form={}, errors={}, message=message), 403
+    return render_template("signup.html", mode="closed", first=False, form={}, errors={}, message=message)
+
+
+def _on_waiting_list(row):
+    if wants_json():
+        return {"ok": True, "username": row["username"], "status": "pending"}, 202
+    session["waiting_username"] = row["username"]
+    target = url_for("auth.waiting")
+    if is_htmx():
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target, 303)
+
+
+@bp.get("/signup/waiting")
+def waiting():
+    """After an approval-mode sign-up: you are on the waiting list."""
+    return render_template("signup_waiting.html", username=session.get("waiting_username", ""))
+
+
+def signin_refusal(row) -> str | None:
+    """What to tell someone who gave the right password but may not sign in yet (None: they may)."""
+    if row["status"] == "pending":
+        return _("Your application to join is waiting for a moderator. You can log in once it is accepted.")
+    if row["status"] == "rejected":
+        return _("Your application to join was not accepted.")
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -116,11 +182,20 @@ def login():
     if request.method == "POST":
         form["username"] = users.normalise_username(request.form.get("username", ""))
         row = users.authenticate(get_db(), form["username"], request.form.get("password", ""))
+        if row is not None and (refusal := signin_refusal(row)):
+            return _refused(form, refusal)
         if row is not None:
             login_user(Member(row), remember=True)
             return _after_login(url_for("feed.home"))
         errors = {"password": _messages()["login"]}
     return _form_page("login.html", form, errors)
+
+
+def _refused(form: dict, message: str):
+    """The right password, but the account may not sign in (waiting list, not accepted): 403, not signed in."""
+    if wants_json():
+        return json_error(message, 403)
+    return render_template("login.html", form=form, errors={}, refusal=message), 403
 
 
 def _after_login(default: str):

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from models import generations, posts, prompt_rules
 from models.db import get_db
 from views.helpers import is_htmx, json_error, wants_json
+from views.studio_forms import quotas
 
 bp = Blueprint("generations", __name__)
 
@@ -220,14 +221,13 @@ def reproduce(post_id: int):
         if wants_json():
             return json_error(message, 422, {"prompt": message})
         abort(422)
-    config = current_app.config
     seeds = [image["seed"] for image in post["images"] if image["seed"] is not None] or [post["seed"]]
     try:
         generation_id = generations.enqueue(
             conn, current_user.id, prompt=post["prompt"], negative_prompt=post["negative_prompt"],
             seed=min(seeds), width=post["width"], height=post["height"], style=post["style"],
             count=min(4, max(seeds) - min(seeds) + 1), backend=post["backend"], reproduce_of=post_id,
-            queue_cap=config["QUEUE_CAP"], per_hour=config["GENERATIONS_PER_HOUR"],
+            **quotas(),
         )
     except (generations.QueueFull, generations.QuotaReached):
         if wants_json():

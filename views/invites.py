@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -37,11 +39,12 @@ def _expiry_label(expires_at: float | None) -> str:
     left = expires_at - now()
     if left <= 0:
         return _("expired")
+    # Rounded up: an invite made "for 7 days" says "in 7 days", not 6 days and 23 hours.
     if left < 3600:
-        return _("in %(n)d minutes", n=max(1, int(left // 60)))
+        return _("in %(n)d minutes", n=math.ceil(left / 60))
     if left < 2 * 86400:
-        return _("in %(n)d hours", n=int(left // 3600))
-    return _("in %(n)d days", n=int(left // 86400))
+        return _("in %(n)d hours", n=math.ceil(left / 3600))
+    return _("in %(n)d days", n=math.ceil(left / 86400))
 
 
 def _rows(rows) -> list[dict]:

@@ -21,6 +21,7 @@ from views.studio_forms import (
     default_form,
     parse_generation_form,
     prefill_from_args,
+    quotas,
     style_choices,
 )
 
@@ -71,7 +72,7 @@ def create():
         abort(403)
     if errors:
         return _composer_errors(values, errors)
-    config = current_app.config
+    limits = quotas()
     width, height = SIZES[values["size"]]
     seed = int(values["seed"]) if values["seed"] else secrets.randbelow(SEED_MAX + 1)
     try:
@@ -79,17 +80,17 @@ def create():
             get_db(), current_user.id, prompt=values["prompt"], negative_prompt=values["negative_prompt"],
             seed=seed, width=width, height=height, style=values["style"], count=int(values["count"]),
             backend=values["backend"], remix_of=int(values["remix_of"]) if values["remix_of"] else None,
-            queue_cap=config["QUEUE_CAP"], per_hour=config["GENERATIONS_PER_HOUR"],
+            **limits,
         )
     except generations.QueueFull:
         return _composer_errors(values, {"prompt": _(
             "You already have %(n)d pictures waiting. Wait for one to finish, then try again.",
-            n=config["QUEUE_CAP"])}, status=429)
+            n=limits["queue_cap"])}, status=429)
     except generations.QuotaReached as limit:
         minutes = max(1, limit.retry_after // 60)
         return _composer_errors(values, {"prompt": _(
             "You have made %(n)d pictures in the last hour, the most allowed. Try again in %(m)d minutes.",
-            n=config["GENERATIONS_PER_HOUR"], m=minutes)}, status=429, retry_after=limit.retry_after)
+            n=limits["per_hour"], m=minutes)}, status=429, retry_after=limit.retry_after)
     current_app.extensions["easel_worker"].notify()
     generation = generations.get(get_db(), generation_id)
     if wants_json():

@@ -9,6 +9,7 @@ from flask_login import current_user
 from imagegen.base import SIZES
 from models import lineage, posts
 from models.db import get_db
+from views.instance import setting
 
 SEED_MAX = 2**32 - 1
 
@@ -116,6 +117,11 @@ def parse_generation_form(form) -> tuple[dict, dict[str, str]]:
         elif not lineage.can_remix(get_db(), current_user.id, parent):
             raise RemixForbidden(parent["id"])
     return values, errors
+
+
+def quotas() -> dict[str, int]:
+    """A member's generation limits: the instance settings (/admin/settings), the app config as default."""
+    return {"per_hour": setting("generations_per_hour"), "queue_cap": setting("queue_cap")}
 
 
 def prompt_refused(text: str) -> bool:
