@@ -75,10 +75,16 @@ def _new_codes() -> list[str]:
 
 def enable(conn: sqlite3.Connection, user_id: int, secret: str, confirmed_step: int) -> list[str]:
     """Store a confirmed secret and fresh recovery codes; returns the codes (shown once, stored hashed)."""
-    codes = _new_codes()
     with transaction(conn):
         conn.execute("UPDATE users SET totp_secret = ?, totp_last_step = ? WHERE id = ?",
                      (secret, confirmed_step, user_id))
+    return new_recovery_codes(conn, user_id)
+
+
+def new_recovery_codes(conn: sqlite3.Connection, user_id: int) -> list[str]:
+    """Replace every recovery code (used or not) with ten fresh ones; returns them (shown once)."""
+    codes = _new_codes()
+    with transaction(conn):
         conn.execute("DELETE FROM recovery_codes WHERE user_id = ?", (user_id,))
         conn.executemany("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)",
                          [(user_id, _hash(code)) for code in codes])

@@ -179,3 +179,17 @@ def test_disable_asks_for_password_and_code(client, ana, db):
     assert db.execute("SELECT count(*) FROM recovery_codes").fetchone()[0] == 0
     ana.logout()
     assert ana.login("ana", PASSWORD).headers["Location"] == "/"  # one step again
+
+
+def test_new_recovery_codes_replace_the_old_ones(client, ana, db):
+    _secret, old, _used = enable(ana)
+    wrong = ana.post("/settings/two-factor/codes", {"password": "wrong password"})
+    assert wrong.status_code == 422 and "not your current password" in wrong.get_data(as_text=True)
+    response = ana.post("/settings/two-factor/codes", {"password": PASSWORD})
+    assert response.status_code == 200 and "the old ones no longer work" in response.get_data(as_text=True)
+    new = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", response.get_data(as_text=True))
+    assert len(new) == 10 and not set(new) & set(old)
+    ana.logout()
+    ana.login("ana", PASSWORD)
+    assert code_step(client, old[0]).status_code == 422
+    assert code_step(client, new[0]).status_code == 303

@@ -207,3 +207,19 @@ def disable_two_factor():
         return jsonify({"enabled": False})
     flash("two_factor_off", "account")
     return redirect(url_for("account.index"), 303)
+
+
+@bp.post("/two-factor/codes")
+@login_required
+def new_codes():
+    """Ten fresh recovery codes (the old ones stop working); asks for the password."""
+    conn = get_db()
+    if not totp.is_enabled(users.get_user(conn, current_user.id)):
+        return redirect(url_for("account.index"), 303)
+    errors = _password_errors(_field("password"))
+    if errors:
+        return _answer({"password": errors["current_password"]}, "codes")
+    codes = totp.new_recovery_codes(conn, current_user.id)
+    if wants_json():
+        return jsonify({"recovery_codes": codes})
+    return render_template("two_factor.html", codes=codes, errors={}, secret=None, qr=None, renewed=True)
