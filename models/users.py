@@ -16,7 +16,8 @@ USERNAME_RE = re.compile(r"[a-z0-9_]{2,30}")
 # A password hash (scrypt) holds ~32 MB while it runs: at most two at once keeps a Pi's memory flat.
 _hashing = threading.BoundedSemaphore(2)
 PASSWORD_MIN = 8
-PASSWORD_MAX = 1024
+# Longer passwords are refused before any hashing (a megabyte password must not cost a hash).
+PASSWORD_MAX = 256
 
 
 class UsernameTaken(Exception):
@@ -88,7 +89,13 @@ def get_local_user(conn: sqlite3.Connection, username: str) -> sqlite3.Row | Non
 
 
 def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqlite3.Row | None:
-    """The member if the password matches, else None (same work either way)."""
+    """The member if the password matches, else None (same work either way).
+
+    The member's status is not looked at: the caller tells a suspended member so only after the
+    right password, so that a wrong guess never learns whether a name exists.
+    """
+    if len(password) > PASSWORD_MAX or len(username) > 64:
+        return None  # refused before hashing: no such password or name can be stored
     user = get_local_user(conn, username)
     with _hashing:
         if user is None or not user["password_hash"]:
@@ -96,6 +103,34 @@ def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqli
             check_password_hash(_dummy_hash(), password)
             return None
         return user if check_password_hash(user["password_hash"], password) else None
+
+
+def check_password(conn: sqlite3.Connection, user_id: int, password: str) -> bool:
+    """Does the password match this member's (for confirming a sensitive change)?"""
+    if len(password) > PASSWORD_MAX:
+        return False
+    row = get_user(conn, user_id)
+    if row is None or not row["password_hash"]:
+        return False
+    with _hashing:
+        return check_password_hash(row["password_hash"], password)
+
+
+def change_password(conn: sqlite3.Connection, user_id: int, password: str) -> sqlite3.Row:
+    """Store a new password and end every session (the session version moves on); returns the row."""
+    with _hashing:
+        password_hash = generate_password_hash(password)
+    with transaction(conn):
+        conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
+                     (password_hash, user_id))
+    return get_user(conn, user_id)
+
+
+def end_sessions(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row:
+    """Sign the member out everywhere: every session and remember cookie carries the old version."""
+    with transaction(conn):
+        conn.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", (user_id,))
+    return get_user(conn, user_id)
 
 
 def count_local(conn: sqlite3.Connection) -> int:

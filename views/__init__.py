@@ -10,7 +10,6 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from views.helpers import format_count, isotime, json_error, reltime, wants_json
-from views.limits import limiter
 from views.urls import fast_url_for
 
 CSP = (
@@ -42,9 +41,10 @@ def register(app: Flask) -> None:
     CSRFProtect(app)
     Babel(app)
     _cache_template_translations(app)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    limiter.init_app(app)
+    from views import account, limits
+
+    limits.init_app(app)
+    app.register_blueprint(account.bp)
     auth.init_login(LoginManager(app))
     blueprints = (admin_backends, auth, explore, feed, generations, media, notifications, pages, posts, profiles,
                   search, settings, social, studio)

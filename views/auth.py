@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+import time
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 
-from models import invites, users
+from models import invites, totp, users
 from models.db import get_db
 from views.helpers import is_htmx, json_error, safe_next, wants_json
 from views.instance import registration_mode
-from views.limits import limiter
+from views.limits import config_limit, ip_key, limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -77,8 +79,20 @@ def _messages() -> dict[str, str]:
     }
 
 
-def _rate() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def account_key() -> str:
+    """The per-account sign-in limit's key: the name being tried (posted, or held for the code step)."""
+    if request.endpoint == "auth.login_code":
+        name = (session.get(PENDING) or {}).get("username", "")
+    else:
+        name = users.normalise_username(request.form.get("username", ""))[:64]
+    return "account:" + name
+
+
+# Sign-in attempts count per IP and per account name, across both steps (password, then code).
+login_ip_limit = limiter.shared_limit(config_limit("LOGIN_RATE_LIMIT"), scope="login-ip", key_func=ip_key,
+                                      methods=["POST"])
+login_account_limit = limiter.shared_limit(config_limit("LOGIN_ACCOUNT_RATE_LIMIT"), scope="login-account",
+                                           key_func=account_key, methods=["POST"])
 
 
 def _signup_messages() -> dict[str, str]:
@@ -93,7 +107,7 @@ def _signup_messages() -> dict[str, str]:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_rate, methods=["POST"])
+@limiter.limit(config_limit("SIGNUP_RATE_LIMIT"), methods=["POST"], key_func=ip_key)
 def signup():
     """Sign up under the instance's registration mode; the very first account is the admin, whatever the mode."""
     if current_user.is_authenticated:
@@ -173,22 +187,89 @@ def signin_refusal(row) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_rate, methods=["POST"])
+@login_ip_limit
+@login_account_limit
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), url_for("feed.home")))
-    form = {"username": "", "next": safe_next(request.values.get("next"), "")}
+    form = {"username": "", "next": safe_next(request.values.get("next"), ""), "remember": False}
     errors: dict[str, str] = {}
     if request.method == "POST":
         form["username"] = users.normalise_username(request.form.get("username", ""))
+        form["remember"] = request.form.get("remember") == "1"
+        # authenticate() refuses an over-long password before hashing; a wrong password, an unknown
+        # name and a deleted account all get the same message after the same work.
         row = users.authenticate(get_db(), form["username"], request.form.get("password", ""))
+        if row is not None and row["status"] == "deleted":
+            row = None
+        if row is not None and row["status"] == "suspended":
+            return _refused(form, _("This account is suspended. Contact the instance's moderators."))
         if row is not None and (refusal := signin_refusal(row)):
             return _refused(form, refusal)
         if row is not None:
-            login_user(Member(row), remember=True)
+            if row["totp_secret"]:
+                return _ask_for_code(row, form)
+            login_user(Member(row), remember=form["remember"])
             return _after_login(url_for("feed.home"))
         errors = {"password": _messages()["login"]}
     return _form_page("login.html", form, errors)
+
+
+# The second step of a two-factor sign-in: who gave the right password, kept in the session (not
+# signed in) for PENDING_SECONDS.
+PENDING = "pending_login"
+PENDING_SECONDS = 300
+CODE_MAX = 64
+
+
+def _ask_for_code(row, form: dict):
+    session[PENDING] = {"id": row["id"], "version": row["session_version"], "username": row["username"],
+                        "remember": form["remember"], "next": safe_next(form["next"], ""), "at": time.time()}
+    target = url_for("auth.login_code")
+    if wants_json():
+        return {"ok": False, "two_factor": True, "url": target}, 202
+    if is_htmx():
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target, 303)
+
+
+def _pending_member():
+    """The member waiting at the code step, or None (nobody, too late, or their sessions were ended)."""
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None
+    row = users.get_user(get_db(), pending["id"])
+    if row is None or row["status"] != "active" or row["session_version"] != pending["version"]:
+        session.pop(PENDING, None)
+        return None
+    return row
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@login_ip_limit
+@login_account_limit
+def login_code():
+    """Step two: a code from the authenticator app, or one of the recovery codes."""
+    if current_user.is_authenticated:
+        return redirect(url_for("feed.home"))
+    row = _pending_member()
+    if row is None:
+        message = _("Your sign-in timed out. Enter your username and password again.")
+        if wants_json():
+            return json_error(message, 401)
+        form = {"username": "", "next": "", "remember": False}
+        return render_template("login.html", form=form, errors={}, refusal=message), 401
+    pending = session[PENDING]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        code = request.form.get("code", "")
+        if len(code) <= CODE_MAX and totp.verify(get_db(), row["id"], code):
+            session.pop(PENDING, None)
+            login_user(Member(row), remember=pending["remember"])
+            return _after_login(pending["next"] or url_for("feed.home"))
+        errors = {"code": _("That code is not right. Use the newest code from your app, or a recovery code.")}
+    return _form_page("login_code.html", {"username": row["username"]}, errors)
 
 
 def _refused(form: dict, message: str):
@@ -199,7 +280,7 @@ def _refused(form: dict, message: str):
 
 
 def _after_login(default: str):
-    target = safe_next(request.form.get("next"), default)
+    target = safe_next(request.form.get("next"), default) if request.endpoint == "auth.login" else default
     if wants_json():
         return {"ok": True, "username": current_user.username}
     if is_htmx():
@@ -217,6 +298,9 @@ def _form_page(template: str, form: dict, errors: dict, **extra):
 @bp.post("/logout")
 @login_required
 def logout():
+    # Cookies are signed, not stored: moving the session version on is what makes a copied session
+    # or remember cookie worthless. It signs this account out on every device.
+    users.end_sessions(get_db(), current_user.id)
     logout_user()
     if is_htmx():
         return "", 204, {"HX-Redirect": url_for("feed.home")}

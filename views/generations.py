@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from models import generations, posts, prompt_rules
 from models.db import get_db
 from views.helpers import is_htmx, json_error, wants_json
+from views.limits import generation_limit, post_limit
 from views.studio_forms import quotas
 
 bp = Blueprint("generations", __name__)
@@ -171,6 +172,7 @@ def _share_form(row, count: int) -> tuple[dict, dict]:
 
 @bp.post("/generations/<int:generation_id>/share")
 @login_required
+@post_limit
 def share(generation_id: int):
     row = own_generation_or_404(generation_id)
     form, errors = _share_form(row, row["count"])
@@ -206,6 +208,7 @@ def share(generation_id: int):
 
 @bp.post("/p/<int:post_id>/reproduce")
 @login_required
+@generation_limit
 def reproduce(post_id: int):
     """Run a post's parameters again to see whether it comes out the same."""
     conn = get_db()

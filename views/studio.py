@@ -13,6 +13,7 @@ from models import generations
 from models.db import get_db
 from views.generations import card_context, generation_json
 from views.helpers import int_arg, is_htmx, json_error, wants_json
+from views.limits import generation_limit
 from views.studio_forms import (
     SEED_MAX,
     RemixForbidden,
@@ -63,6 +64,7 @@ def studio():
 
 @bp.post("/generations")
 @login_required
+@generation_limit
 def create():
     try:
         values, errors = parse_generation_form(request.form)
