@@ -118,7 +118,9 @@ def _text_post(conn, user_id: int, body: str, reply_to: int | None = None, quote
     target_id = reply_to or quote_of
     with transaction(conn):
         target = conn.execute(
-            "SELECT user_id FROM posts WHERE id = ? AND deleted_at IS NULL AND repost_of IS NULL", (target_id,)
+            """SELECT p.user_id FROM posts p JOIN users u ON u.id = p.user_id
+               WHERE p.id = ? AND p.deleted_at IS NULL AND p.repost_of IS NULL AND u.status = 'active'
+                 AND (p.moderation IS NULL OR p.user_id = ?)""", (target_id, user_id)
         ).fetchone()
         if target is None:
             raise NoSuchPost(target_id)

@@ -21,9 +21,14 @@ def blocked_between(conn: sqlite3.Connection, a: int, b: int) -> bool:
     ).fetchone()[0] == 1
 
 
-def _author(conn: sqlite3.Connection, post_id: int) -> int | None:
+def _author(conn: sqlite3.Connection, post_id: int, viewer_id: int | None = None) -> int | None:
+    """The author of a post the viewer can see (not deleted, not held or hidden by moderators unless
+    their own, not by a suspended member), else None."""
     row = conn.execute(
-        "SELECT user_id FROM posts WHERE id = ? AND deleted_at IS NULL AND repost_of IS NULL", (post_id,)
+        """SELECT p.user_id FROM posts p JOIN users u ON u.id = p.user_id
+           WHERE p.id = ? AND p.deleted_at IS NULL AND p.repost_of IS NULL AND u.status = 'active'
+             AND (p.moderation IS NULL OR p.user_id = ?)""",
+        (post_id, viewer_id or 0),
     ).fetchone()
     return row[0] if row else None
 
@@ -33,7 +38,7 @@ class NoSuchPost(Exception):
 
 
 def _check(conn: sqlite3.Connection, user_id: int, post_id: int) -> int:
-    author = _author(conn, post_id)
+    author = _author(conn, post_id, user_id)
     if author is None:
         raise NoSuchPost(post_id)
     if blocked_between(conn, user_id, author):
@@ -91,7 +96,7 @@ def unrepost(conn: sqlite3.Connection, user_id: int, post_id: int) -> bool:
 
 def bookmark(conn: sqlite3.Connection, user_id: int, post_id: int) -> bool:
     with transaction(conn):
-        if _author(conn, post_id) is None:
+        if _author(conn, post_id, user_id) is None:
             raise NoSuchPost(post_id)
         return conn.execute(
             "INSERT OR IGNORE INTO bookmarks (user_id, post_id, created_at) VALUES (?, ?, ?)", (user_id, post_id, now())

@@ -238,3 +238,15 @@ def test_signed_out_post_to_admin_action_is_refused(app, people, db):
     response = client.post("/admin/members/cleo/suspend", data={"reason": "x", "csrf_token": token})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert user(db, "cleo")["status"] == "active"
+
+
+def test_nobody_can_like_reply_or_repost_a_hidden_post(people, db):
+    post_id = make_post(db, user(db, "cleo")["id"], "hidden soon")
+    people["mod"].post(f"/admin/posts/{post_id}/hide")
+    dan = people["dan"]
+    for verb in ("like", "repost", "bookmark"):
+        assert dan.post(f"/p/{post_id}/{verb}", json=True).status_code == 404, verb
+    assert dan.post(f"/p/{post_id}/reply", {"text": "hi"}, json=True).status_code == 404
+    assert db.execute("SELECT like_count, repost_count, reply_count FROM posts WHERE id = ?",
+                      (post_id,)).fetchone()[:] == (0, 0, 0)
+    assert people["cleo"].post(f"/p/{post_id}/like", json=True).status_code == 200  # the author still can
