@@ -90,7 +90,8 @@ def main() -> None:
                 backend.generate(req, noop)
                 peak = max(peak, tracemalloc.get_traced_memory()[1])
                 tracemalloc.stop()
-            print(f"{key:<13} {size:<8} {statistics.median(times):>9.1f} {p95(times):>7.1f} {peak / 1e6:>10.1f} {rss_growth(key, size):>8.1f}")
+            print(f"{key:<13} {size:<8} {statistics.median(times):>9.1f} {p95(times):>7.1f} "
+                  f"{peak / 1e6:>10.1f} {rss_growth(key, size):>8.1f}")
 
 
 if __name__ == "__main__":

@@ -182,6 +182,14 @@ class Server:
             pass
         return 0
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used so far (from /proc/<pid>/stat)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
     def _poll_rss(self) -> None:
         while self._polling and self.proc.poll() is None:
             self.peak_rss_kb = max(self.peak_rss_kb, self.status_kb("VmRSS"))
@@ -284,6 +292,20 @@ def one_request(client: Client, member: Member, route: str, rng: random.Random, 
         remember(member, route, text)
 
 
+def warm_up(host: str, port: int, members: list[Member], connections: int) -> None:
+    def worker(index: int) -> None:
+        client = Client(host, port)
+        for member in members[index::connections]:
+            client.request("GET", "/", member)
+        client.close()
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+
+
 def run_phase(host: str, port: int, members: list[Member], connections: int, duration: float,
               mix: list[tuple[str, int]], deep_share: float, seed: int) -> tuple[Stats, float]:
     stats = Stats()
@@ -317,11 +339,19 @@ def run_phase(host: str, port: int, members: list[Member], connections: int, dur
     return stats, time.perf_counter() - began
 
 
-def report(title: str, stats: Stats, elapsed: float) -> dict[str, float]:
+def _own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def report(title: str, stats: Stats, elapsed: float, cpu: tuple[float, float] = (0.0, 0.0)) -> dict[str, float]:
     total = sum(len(v) for v in stats.latency.values())
     errors = sum(stats.errors.values())
     print(f"\n== {title}: {total:,} requests in {elapsed:.1f} s = {total / elapsed:,.1f} req/s; "
           f"errors {errors}; redirects {sum(stats.redirects.values())}")
+    if total:
+        print(f"   CPU per request: server {cpu[0] / total * 1000:.2f} ms, this load generator "
+              f"{cpu[1] / total * 1000:.2f} ms (both share the machine's cores)")
     print(f"   {'route':<18}{'req/s':>9}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
     rates = {}
     for route in sorted(stats.latency, key=lambda r: -len(stats.latency[r])):
@@ -399,16 +429,25 @@ def main(argv: list[str] | None = None) -> None:
             print("NOTE: /explore answers 404 on this build: dropped from the mix "
                   f"(weights re-normalised over {sum(w for _, w in mix)}%)")
 
-        floor, floor_s = run_phase(host, port, members, args.connections, args.floor_duration,
-                                   [("healthz", 1)], 0.0, args.seed)
-        floor_rates = report(f"floor: GET /healthz, {args.connections} connections", floor, floor_s)
-        home, home_s = run_phase(host, port, members, args.connections, args.home_duration,
-                                 [("home", 1)], 0.0, args.seed + 1)
-        home_rates = report(f"home only: GET / (first page), {args.connections} connections", home, home_s)
-        mixed, mixed_s = run_phase(host, port, members, args.connections, args.duration, mix, args.deep,
-                                   args.seed + 2)
+        def measured(*phase_args):
+            server_before, own_before = server.cpu_seconds(), _own_cpu_seconds()
+            stats, elapsed = run_phase(host, port, members, args.connections, *phase_args)
+            return stats, elapsed, (server.cpu_seconds() - server_before, _own_cpu_seconds() - own_before)
+
+        # Steady state, as on a server that has been up for a while: each member opens home once
+        # (unmeasured), so the phases below do not start with every post card unrendered.
+        warm_started = time.perf_counter()
+        warm_up(host, port, members, args.connections)
+        print(f"warm-up: each member opened home once ({time.perf_counter() - warm_started:.1f} s, not measured)")
+
+        floor, floor_s, floor_cpu = measured(args.floor_duration, [("healthz", 1)], 0.0, args.seed)
+        floor_rates = report(f"floor: GET /healthz, {args.connections} connections", floor, floor_s, floor_cpu)
+        home, home_s, home_cpu = measured(args.home_duration, [("home", 1)], 0.0, args.seed + 1)
+        home_rates = report(f"home only: GET / (first page), {args.connections} connections", home, home_s,
+                            home_cpu)
+        mixed, mixed_s, mixed_cpu = measured(args.duration, mix, args.deep, args.seed + 2)
         report(f"mix: {', '.join(f'{r} {w}' for r, w in mix)}; {int(args.deep * 100)}% of feed requests "
-               f"one page deeper; {args.connections} connections", mixed, mixed_s)
+               f"one page deeper; {args.connections} connections", mixed, mixed_s, mixed_cpu)
 
         hwm = server.status_kb("VmHWM")
         peak = max(server.peak_rss_kb, server.status_kb("VmRSS"))

@@ -387,7 +387,8 @@ MIGRATIONS.append(
     DROP TABLE notifications;
     ALTER TABLE notifications_new RENAME TO notifications;
     CREATE INDEX notifications_user ON notifications (user_id, id);
-    CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+    -- The header's unread badge counts from this index alone (it filters muted and blocked actors).
+    CREATE INDEX notifications_unread ON notifications (user_id, actor_id, kind) WHERE read_at IS NULL;
     CREATE UNIQUE INDEX notifications_once ON notifications (user_id, actor_id, kind, coalesce(post_id, 0));
     """
 )

@@ -27,7 +27,20 @@ FAST = {
 }
 
 
+# Endpoints whose URL never changes for the process (no arguments, or a static file): built once.
+CONSTANT = {"static", "feed.home", "feed.latest", "feed.bookmarks", "explore.explore", "studio.studio",
+            "search.search", "settings.settings", "auth.login", "auth.signup", "auth.logout", "pages.about",
+            "notifications.index", "notifications.badge", "admin_backends.index"}
+
+
 def fast_url_for(endpoint: str, **values) -> str:
+    if endpoint in CONSTANT and (not values or (endpoint == "static" and len(values) == 1 and "filename" in values)):
+        constants = current_app.extensions.setdefault("easel_constant_urls", {})
+        key = (endpoint, values.get("filename"))
+        url = constants.get(key)
+        if url is None:
+            url = constants[key] = url_for(endpoint, **values)
+        return url
     spec = FAST.get(endpoint)
     if spec is None or len(values) != 1 or spec[0] not in values:
         return url_for(endpoint, **values)
