@@ -191,7 +191,10 @@ def get(conn: sqlite3.Connection, post_id: int, viewer_id: int | None = None,
     if row is None:
         return None
     items = hydrate(conn, [row], viewer_id, show_hidden=show_hidden)
-    return items[0]["post"] if items else None
+    if not items:
+        return None
+    _parse_info(items[0]["post"])
+    return items[0]["post"]
 
 
 # --- feeds -----------------------------------------------------------------------------------
@@ -406,8 +409,12 @@ def _attach_viewer_state(conn: sqlite3.Connection, posts: list[dict], viewer_id:
 def _post_dict(row: sqlite3.Row) -> dict:
     post = dict(row)
     post.update(images=[], liked=False, reposted=False, bookmarked=False, quoted=None, can_remix=False)
+    return post
+
+
+def _parse_info(post: dict) -> None:
+    """What the generator understood, for the post page only (feeds never show it, so never parse it)."""
     try:
         post["gen_info"] = json.loads(post.get("gen_info") or "{}")
     except ValueError:
         post["gen_info"] = {}
-    return post
