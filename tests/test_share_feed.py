@@ -86,6 +86,8 @@ def test_post_page_shows_image_caption_and_generation_card(client, auth, finishe
     assert "a lighthouse on a cliff at sunset" in page and "@ana" in page
     assert "11–12" in page and "512×512" in page and "builtin" in page
     assert 'href="/media/' in page and ".png" in page  # full size on click
+    understood = page.split("Understood</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert "lighthouse" in understood and "sunset" in understood  # what the builtin generator drew
     body = client.get(f"/p/{post_id}", headers={"Accept": "application/json"}).get_json()
     assert body["author"] == "ana" and body["caption"] == "Evening <b>light</b>"
     assert body["prompt"] == "a lighthouse on a cliff at sunset" and body["seed"] == 11
