@@ -3,20 +3,16 @@ profile's "…" menu; with htmx it answers a short thanks in place)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from models import posts, reports, social, users
 from models.db import get_db
 from views.helpers import is_htmx, wants_json
-from views.limits import limiter
+from views.limits import report_limit
 
 bp = Blueprint("reports", __name__)
-
-
-def _rate() -> str:
-    return current_app.config["REPORT_RATE_LIMIT"]
 
 
 def reason_message(code: str) -> str:
@@ -77,7 +73,7 @@ def member_context(member) -> dict:
 
 @bp.route("/p/<int:post_id>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_rate, methods=["POST"])
+@report_limit  # REPORT_RATE_LIMIT per member
 def report_post(post_id: int):
     post = _post_or_404(post_id)
     context = post_context(post)
@@ -98,7 +94,7 @@ def report_post(post_id: int):
 
 @bp.route("/u/<username>/report", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_rate, methods=["POST"])
+@report_limit  # REPORT_RATE_LIMIT per member
 def report_member(username: str):
     member = _member_or_404(username)
     context = member_context(member)
