@@ -23,6 +23,10 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "members_can_invite": (bool, False),
     "generations_per_hour": (int, 30),
     "queue_cap": (int, 5),
+    # robots.txt (issue 8): known AI crawlers are turned away unless an admin says otherwise;
+    # hiding from search engines is off by default.
+    "block_ai_crawlers": (bool, True),
+    "hide_from_search": (bool, False),
 }
 
 

@@ -392,3 +392,43 @@ MIGRATIONS.append(
     CREATE UNIQUE INDEX notifications_once ON notifications (user_id, actor_id, kind, coalesce(post_id, 0));
     """
 )
+
+# 10: the community owns its data (issue 8). Training-data consent is opt-in: a member's setting
+# covers all their posts unless a post overrides it (NULL = follow the member). Account exports are
+# jobs the worker runs (a zip in the data folder, downloadable for 7 days). Dataset exports made by
+# the operator are recorded with their consent snapshot time.
+MIGRATIONS.append(
+    """
+    ALTER TABLE users ADD COLUMN training_consent INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN training_attribution INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN consent_changed_at REAL;
+    ALTER TABLE posts ADD COLUMN training_consent INTEGER CHECK (training_consent IN (0, 1));
+
+    CREATE TABLE account_exports (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed', 'expired')),
+        progress REAL NOT NULL DEFAULT 0,
+        file_name TEXT,
+        size_bytes INTEGER,
+        error TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        started_at REAL,
+        finished_at REAL,
+        expires_at REAL
+    );
+    CREATE INDEX account_exports_user ON account_exports (user_id, id);
+    CREATE INDEX account_exports_status ON account_exports (status, id);
+
+    CREATE TABLE dataset_exports (
+        id INTEGER PRIMARY KEY,
+        created_at REAL NOT NULL,
+        consent_snapshot_at REAL NOT NULL,
+        out_path TEXT NOT NULL,
+        items INTEGER NOT NULL,
+        members INTEGER NOT NULL,
+        manifest_sha256 TEXT NOT NULL DEFAULT '',
+        requested_by TEXT NOT NULL DEFAULT ''
+    );
+    """
+)
