@@ -6,6 +6,7 @@ import sqlite3
 
 from models import audit
 from models.db import transaction
+from models.generations import cancel_in_transaction
 from models.notifications import notify_moderation
 from models.posts import POST_COLUMNS, POST_FROM, delete_in_transaction, hydrate
 from models.reports import hide_post_in_transaction
@@ -65,6 +66,19 @@ def reject(conn: sqlite3.Connection, actor, post_id: int, reason: str = "") -> b
         delete_in_transaction(conn, post_id)
         audit.record(conn, actor, "reject_post", target=_author(post), post_id=post_id, reason=reason)
         notify_moderation(conn, post["user_id"], actor["id"], "post_rejected", post_id, reason[:200])
+        return True
+
+
+def cancel_generation(conn: sqlite3.Connection, actor, generation_id: int, reason: str = "") -> bool:
+    """A moderator stops any member's queued or running job; False when it was not waiting or running."""
+    with transaction(conn):
+        job = conn.execute(
+            "SELECT g.id, g.prompt, g.user_id AS owner_id, u.username FROM generations g"
+            " JOIN users u ON u.id = g.user_id WHERE g.id = ?", (generation_id,)).fetchone()
+        if job is None or not cancel_in_transaction(conn, generation_id):
+            return False
+        audit.record(conn, actor, "cancel_generation", target={"id": job["owner_id"], "username": job["username"]},
+                     reason=reason, detail=f"#{generation_id}: {job['prompt'][:120]}")
         return True
 
 

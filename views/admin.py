@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from imagegen.backends import remote_kinds
-from models import audit, backends, moderation, reports, users
+from models import audit, backends, moderation, reports
 from models import dashboard as figures
-from models.db import get_db, transaction
-from models.generations import cancel_in_transaction
+from models.db import get_db
 from models.generations import get as get_generation
 from views.helpers import int_arg, wants_json
 from views.roles import admin_required, moderator_required
@@ -119,12 +118,7 @@ def cancel_generation(generation_id: int):
     reason, error = posted_reason()
     if error:
         abort(422)
-    with transaction(conn):
-        cancelled = cancel_in_transaction(conn, generation_id)
-        if cancelled:
-            owner = users.get_user(conn, job["user_id"])
-            audit.record(conn, actor(), "cancel_generation", target=owner, reason=reason,
-                         detail=f"#{generation_id}: {job['prompt'][:120]}")
+    cancelled = moderation.cancel_generation(conn, actor(), generation_id, reason)
     if not cancelled:
         abort(409)
     if wants_json():
