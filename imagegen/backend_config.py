@@ -17,6 +17,8 @@ from imagegen.http import check_url
 TIMEOUT_RANGE = (5, 3600)
 STEPS_RANGE = (1, 150)
 MODEL_MAX = 200
+URL_MAX = 2000
+SECRET_MAX = 4096
 WORKFLOW_MAX = 200_000
 
 
@@ -38,12 +40,17 @@ def clean(kind: str, raw: dict) -> tuple[dict, dict[str, str]]:
     values: dict = {"enabled": int(raw.get("enabled") in yes), "fallback": int(raw.get("fallback") in yes)}
     errors: dict[str, str] = {}
     default_url = remote_kinds()[kind].default_url
+    url = str(raw.get("url") or default_url)
     try:
-        values["url"] = check_url(str(raw.get("url") or default_url))
+        if len(url) > URL_MAX:
+            raise ValueError(f"keep it under {URL_MAX} characters")
+        values["url"] = check_url(url)
     except ValueError as exc:
         errors["url"] = f"Use an http:// or https:// address ({exc})."
     secret = str(raw.get("secret") or "").strip()
-    if secret:
+    if len(secret) > SECRET_MAX:
+        errors["secret"] = f"Keep the key under {SECRET_MAX} characters."
+    elif secret:
         values["secret"] = secret
     elif raw.get("clear_secret") in yes:
         values["secret"] = ""

@@ -69,6 +69,8 @@ def test_admin_saves_a_server_and_the_secret_is_never_shown_back(admin, client, 
     ("timeout", "0", "seconds"),
     ("steps", "abc", "Steps"),
     ("sizes", [], "at least one"),
+    ("url", "http://example.com/" + "a" * 2000, "under 2000 characters"),
+    ("secret", "k" * 4097, "under 4096 characters"),
 ])
 def test_bad_settings_are_refused_and_nothing_changes(admin, db, field, value, words):
     response = admin.post("/admin/backends/automatic1111", {**FORM, "url": "http://127.0.0.1:7860", field: value},
