@@ -81,10 +81,13 @@ def test_bad_password_change_is_422_and_changes_nothing(app, client, ana, db, fi
 
 def test_sign_out_everywhere_ends_every_session_this_one_too(app, client, ana):
     laptop = second_browser(app, ana)
+    thief = app.test_client()
+    copy_cookie(laptop.client, thief)
+    assert signed_in(thief)
     response = ana.post("/settings/sign-out-everywhere")
     assert response.status_code == 303 and response.headers["Location"] == "/login"
     assert "signed out everywhere" in client.get("/login").get_data(as_text=True)
-    assert not signed_in(client) and not signed_in(laptop.client)
+    assert not signed_in(client) and not signed_in(laptop.client) and not signed_in(thief)
     assert second_browser(app, ana)  # and signing in again works
 
 
