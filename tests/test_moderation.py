@@ -250,3 +250,32 @@ def test_nobody_can_like_reply_or_repost_a_hidden_post(people, db):
     assert db.execute("SELECT like_count, repost_count, reply_count FROM posts WHERE id = ?",
                       (post_id,)).fetchone()[:] == (0, 0, 0)
     assert people["cleo"].post(f"/p/{post_id}/like", json=True).status_code == 200  # the author still can
+
+
+def test_reposts_and_quotes_of_hidden_posts_do_not_show_them(people, db):
+    from models import posts, social
+
+    cleo, dan = user(db, "cleo")["id"], user(db, "dan")["id"]
+    post_id = make_post(db, cleo, "original by cleo")
+    social.repost(db, dan, post_id)
+    quote_id = posts.quote(db, dan, post_id, "dan quotes cleo")
+    people["mod"].post("/admin/members/cleo/suspend", {"reason": "spam"})
+    page = people["ana"].client.get("/u/dan").get_data(as_text=True)
+    assert "original by cleo" not in page  # neither the repost nor the quoted card
+    assert f'id="post-{quote_id}"' in page and "dan quotes cleo" in page
+
+
+@pytest.mark.parametrize("name", ["open_reports", "held_posts", "open_count", "held_count"])
+def test_moderation_queues_read_an_index(db, name):
+    from models import reports
+    from models.posts import POST_COLUMNS, POST_FROM
+
+    sql, params = {
+        "open_reports": (f"{reports.REPORT_SQL} WHERE r.status = 'open' AND r.id > ? ORDER BY r.id LIMIT ?", (0, 30)),
+        "held_posts": (f"SELECT {POST_COLUMNS} {POST_FROM} WHERE p.moderation = 'held' AND p.deleted_at IS NULL"
+                       " AND p.id > 0 ORDER BY p.id LIMIT 20", ()),
+        "open_count": ("SELECT count(*) FROM reports WHERE status = 'open'", ()),
+        "held_count": ("SELECT count(*) FROM posts WHERE moderation = 'held' AND deleted_at IS NULL", ()),
+    }[name]
+    plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    assert not [step for step in plan if step.startswith("SCAN")], plan
