@@ -432,3 +432,11 @@ MIGRATIONS.append(
     );
     """
 )
+
+# 11: an account export is made by the worker, which has no request: it keeps the address the member
+# used (PUBLIC_URL, or the request's host) to write post links and `name@host` handles in the zip.
+MIGRATIONS.append(
+    """
+    ALTER TABLE account_exports ADD COLUMN base_url TEXT NOT NULL DEFAULT '';
+    """
+)
