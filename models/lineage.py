@@ -11,7 +11,7 @@ from models.social import blocked_between, is_following
 TREE_DEPTH = 3  # levels of descendants shown on a post page; deeper ones are counted, not drawn
 
 NODE_COLUMNS = """p.id, p.user_id, p.remix_of, p.deleted_at, p.show_prompt, p.remix_count, p.created_at,
-    u.username, u.display_name, g.prompt,
+    p.moderation, u.status AS author_status, u.username, u.display_name, g.prompt,
     (SELECT m.thumb_name FROM post_media pm JOIN media m ON m.id = pm.media_id
       WHERE pm.post_id = p.id ORDER BY pm.position LIMIT 1) AS thumb_name"""
 
@@ -113,8 +113,12 @@ def all_remixes(conn: sqlite3.Connection, post_id: int, before: int | None, limi
 
 def _node(row: sqlite3.Row) -> dict:
     node = dict(row)
+    node["hidden"] = False
     if node["deleted_at"]:
         node.update(prompt=None, thumb_name=None)
+    elif node["moderation"] or node["author_status"] != "active":
+        # Held or hidden by moderators, or by a suspended member: a placeholder keeps the tree's shape.
+        node.update(prompt=None, thumb_name=None, username="", display_name="", hidden=True)
     elif not node["show_prompt"]:
         node["prompt"] = None  # a hidden prompt is never sent to anyone but the author
     return node

@@ -279,3 +279,16 @@ def test_moderation_queues_read_an_index(db, name):
     }[name]
     plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params)]
     assert not [step for step in plan if step.startswith("SCAN")], plan
+
+
+def test_a_hidden_remix_is_a_placeholder_in_the_lineage(people, db):
+    from tests.test_accounts_delete import remix
+
+    parent = make_post(db, user(db, "dan")["id"], "the original")
+    child = remix(db, user(db, "cleo")["id"], parent)
+    page = people["ana"].client.get(f"/p/{parent}").get_data(as_text=True)
+    assert f"/p/{child}" in page
+    people["mod"].post(f"/admin/posts/{child}/hide")
+    for path in (f"/p/{parent}", f"/p/{parent}/remixes"):
+        page = people["ana"].client.get(path).get_data(as_text=True)
+        assert f"/p/{child}" not in page and "post not available" in page, path
