@@ -10,11 +10,12 @@ import logging
 import threading
 import time
 
+from imagegen import account_export
 from imagegen.base import Cancelled, GenerationError, GenerationRequest
 from imagegen.media import store_image
 from imagegen.registry import BackendRegistry
+from models import account_exports, generations
 from models import backends as backend_settings
-from models import generations
 from models.db import connect
 
 log = logging.getLogger("easel.worker")
@@ -36,7 +37,10 @@ class WorkerPool:
         self.backends = BackendRegistry(self.backend)
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._export_wake = threading.Event()
         self._threads: list[threading.Thread] = []
+        # When a worker thread last showed it was alive (loop turn, idle wake, job progress): /healthz.
+        self.heartbeat: float | None = None
 
     @property
     def running(self) -> bool:
@@ -49,19 +53,27 @@ class WorkerPool:
         conn = connect(self.app.config["DATABASE"])
         try:
             requeued = generations.requeue_abandoned(conn)
+            exports_requeued = account_exports.requeue_abandoned(conn)
         finally:
             conn.close()
         if requeued:
             log.info("requeued %d generation(s) left running by an earlier stop", requeued)
+        if exports_requeued:
+            log.info("requeued %d account export(s) left running by an earlier stop", exports_requeued)
         for number in range(self.size):
             thread = threading.Thread(target=self._loop, name=f"easel-worker-{number}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        # Account exports (issue 8) get a thread of their own, so a big zip never delays a picture.
+        thread = threading.Thread(target=self._export_loop, name="easel-exports", daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Ask the threads to stop at the next step and wait for them."""
         self._stop.set()
         self._wake.set()
+        self._export_wake.set()
         for thread in self._threads:
             thread.join(timeout)
         self._threads = []
@@ -70,10 +82,25 @@ class WorkerPool:
         """A job was queued: wake an idle thread now instead of at its next poll."""
         self._wake.set()
 
+    def notify_export(self) -> None:
+        """An account export was queued: start it now instead of at the next poll."""
+        self._export_wake.set()
+
+    def _export_loop(self) -> None:
+        conn = connect(self.app.config["DATABASE"])
+        try:
+            while not self._stop.is_set():
+                if not account_export.run_next(conn, self.app.config, self._stop.is_set):
+                    self._export_wake.wait(5.0)
+                    self._export_wake.clear()
+        finally:
+            conn.close()
+
     def _loop(self) -> None:
         conn = connect(self.app.config["DATABASE"])
         try:
             while not self._stop.is_set():
+                self.heartbeat = time.time()
                 job = generations.claim_next(conn)
                 if job is None:
                     self._idle(conn)
@@ -103,6 +130,7 @@ class WorkerPool:
             nonlocal last_write, last_note
             if self._stop.is_set():
                 raise _Stopping()
+            self.heartbeat = time.time()
             moment = time.monotonic()
             if moment - last_write >= PROGRESS_WRITE_INTERVAL or fraction >= 1.0 or note != last_note:
                 last_write, last_note = moment, note
