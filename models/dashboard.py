@@ -39,12 +39,15 @@ def _first_id_since(conn: sqlite3.Connection, table: str, since: float) -> int |
 
 
 def counts(conn: sqlite3.Connection, at: float | None = None) -> dict:
-    """Members by status, live posts, generations made today (UTC)."""
+    """Members by status, live top-level posts, generations requested today (UTC)."""
     members = {"active": 0, "pending": 0, "suspended": 0, "deleted": 0, "rejected": 0}
     for status, n in conn.execute("SELECT status, count(*) FROM users WHERE domain IS NULL GROUP BY status"):
         members[status] = n
+    # Live top-level posts (quotes included, replies not), read from the small partial index explore
+    # uses rather than the whole table: a few times faster on a big instance.
     posts = conn.execute(
-        "SELECT count(*) FROM posts WHERE deleted_at IS NULL AND repost_of IS NULL").fetchone()[0]
+        "SELECT count(*) FROM posts INDEXED BY posts_explore"
+        " WHERE reply_to IS NULL AND repost_of IS NULL AND deleted_at IS NULL").fetchone()[0]
     first = _first_id_since(conn, "generations", start_of_day(at))
     today = 0 if first is None else conn.execute(
         "SELECT count(*) FROM generations WHERE id >= ?", (first,)).fetchone()[0]
