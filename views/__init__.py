@@ -63,6 +63,10 @@ def register(app: Flask) -> None:
     for module in (admin_settings, invites, signups):
         app.register_blueprint(module.bp)
 
+    # Sharing outward (issue 8): Atom feeds, link previews, canonical links.
+    from views import syndication
+
+    syndication.init_app(app)
     cards.init_app(app)
     app.jinja_env.globals["url_for"] = fast_url_for
     app.jinja_env.filters["reltime"] = reltime

@@ -79,5 +79,7 @@ def tag(tag: str):
     more = url_for("feed.tag", tag=name, before=cursor) if cursor else None
     if is_htmx() and request.args.get("before"):
         return render_template("partials/_feed_page.html", items=items, more_url=more)
+    from views.syndication import tag_feed_link
+
     return render_template("list_page.html", heading="#" + name, items=items, more_url=more,
-                           empty=_("No posts with this tag yet."))
+                           empty=_("No posts with this tag yet."), feed=tag_feed_link(name))

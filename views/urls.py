@@ -50,3 +50,13 @@ def fast_url_for(endpoint: str, **values) -> str:
         pattern = patterns[endpoint] = url_for(endpoint, **{spec[0]: spec[1]})
     # Path values here are ids, usernames [a-z0-9_] and content hashes: nothing to quote, but be safe.
     return pattern.replace(str(spec[1]), quote(str(values[spec[0]]), safe=""), 1)
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute URL for links that leave the site (feeds, link previews, canonical links):
+    on PUBLIC_URL when it is set, else on the host and scheme of the request (which waitress
+    takes from X-Forwarded-* headers only when they come from --trusted-proxy)."""
+    public = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if public:
+        return public + fast_url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
