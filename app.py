@@ -23,6 +23,9 @@ DEFAULTS = {
     "HOST": "127.0.0.1",
     "PORT": 5000,
     "PUBLIC_URL": "",
+    # The reverse proxy's address (e.g. 127.0.0.1): only its X-Forwarded-For/-Proto/-Host headers are
+    # believed (README "Behind Caddy or nginx with HTTPS"). Empty: nobody's are; waitress drops them.
+    "TRUSTED_PROXY": "",
     "WORKERS": 1,
     "BACKEND": "builtin",
     "BACKENDS": "",  # JSON: remote generation servers (imagegen/backend_config.py, README "Generation backends")
@@ -144,9 +147,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, help="port to listen on (default 5000)")
     parser.add_argument("--data-dir", help="folder for the database, media and secret key (default ./instance)")
     parser.add_argument("--public-url", help="the URL members use, e.g. https://easel.example")
+    parser.add_argument("--trusted-proxy", help="address of a reverse proxy whose X-Forwarded-* headers to trust")
     parser.add_argument("--workers", type=int, help="generation worker threads (default 1)")
     parser.add_argument("--backend", help="generation backend (default builtin)")
     return parser.parse_args(argv)
+
+
+def proxy_settings(trusted_proxy: str) -> dict:
+    """waitress's proxy options: with a trusted proxy, REMOTE_ADDR, wsgi.url_scheme and the host come
+    from its X-Forwarded-* headers (so rate limits count visitors, and absolute URLs are right);
+    without one those headers are removed before Easel sees them."""
+    if not trusted_proxy:
+        return {}
+    return {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
+            "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -161,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
             "PORT": args.port,
             "DATA_DIR": args.data_dir,
             "PUBLIC_URL": args.public_url,
+            "TRUSTED_PROXY": args.trusted_proxy,
             "WORKERS": args.workers,
             "BACKEND": args.backend,
         }.items()
@@ -169,7 +184,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("waitress").setLevel(logging.WARNING)
     app = create_app(overrides)
-    server = create_server(app, host=app.config["HOST"], port=int(app.config["PORT"]), threads=8, ident="easel")
+    server = create_server(app, host=app.config["HOST"], port=int(app.config["PORT"]), threads=8, ident="easel",
+                           clear_untrusted_proxy_headers=True, **proxy_settings(app.config["TRUSTED_PROXY"]))
     workers = app.extensions["easel_worker"]
 
     def stop(signum, _frame):
