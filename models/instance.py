@@ -104,7 +104,8 @@ def validate(form: dict) -> tuple[dict, dict[str, str]]:
     values["registration_mode"] = form.get("registration_mode") or ""
     if values["registration_mode"] not in REGISTRATION_MODES:
         errors["registration_mode"] = "mode"
-    values["members_can_invite"] = form.get("members_can_invite") in ("1", "on", "true", "yes", True)
+    for key in ("members_can_invite", "block_ai_crawlers", "hide_from_search"):  # checkboxes: absent = off
+        values[key] = form.get(key) in ("1", "on", "true", "yes", True)
     for key, (low, high) in RANGES.items():
         raw = str(form.get(key) or "").strip()
         values[key] = raw
@@ -129,7 +130,8 @@ def update(conn: sqlite3.Connection, actor, values: dict, defaults: dict | None 
             _store(conn, values)
             detail = "; ".join(
                 f"{key}: {before[key]} -> {values[key]}" if key in ("registration_mode", "members_can_invite",
-                                                                     "generations_per_hour", "queue_cap")
+                                                                     "generations_per_hour", "queue_cap",
+                                                                     "block_ai_crawlers", "hide_from_search")
                 else key
                 for key in changed
             )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
+import time
 
 from flask import Blueprint, current_app, render_template
 from markupsafe import Markup
 
-from models import markdown, registration
+from models import health, markdown, registration
+from models import robots as robots_model
 from models.db import get_db
 from views import instance as instance_view
-from views.helpers import wants_json
+from views.helpers import isotime, wants_json
 
 bp = Blueprint("pages", __name__)
 
@@ -51,12 +55,32 @@ def _contact_href(contact: str) -> str | None:
 
 @bp.get("/robots.txt")
 def robots():
-    body = "User-agent: *\nDisallow: /studio\nDisallow: /generations/\nDisallow: /settings\nAllow: /\n"
+    """Crawler policy from the instance settings (AI crawlers turned away by default)."""
+    info = instance_view.settings()
+    body = robots_model.robots_txt(info["block_ai_crawlers"], info["hide_from_search"])
     return body, 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 @bp.get("/healthz")
 def healthz():
-    get_db().execute("SELECT 1").fetchone()
+    """Liveness for monitors: one small query plus what the process knows (README "Operating Easel")."""
     worker = current_app.extensions["easel_worker"]
-    return {"ok": True, "workers": worker.size if worker.running else 0}
+    alive = worker.running
+    beat = worker.heartbeat
+    body = {
+        "ok": True,
+        "database": True,
+        "workers": worker.size if alive else 0,
+        "worker_alive": alive,
+        "worker_heartbeat": isotime(beat) if beat else None,
+        "worker_heartbeat_age": round(time.time() - beat, 1) if beat else None,
+        "queue": None,
+        "disk_free_bytes": shutil.disk_usage(current_app.instance_path).free,
+    }
+    try:
+        body["queue"] = health.queue_length(get_db())
+    except sqlite3.Error as exc:
+        current_app.logger.error("healthz: the database does not answer: %s", exc)
+        body.update(ok=False, database=False)
+        return body, 503
+    return body
