@@ -52,6 +52,7 @@ DEFAULTS = {
     "RATELIMIT_ENABLED": True,
     "MAX_REQUEST_BYTES": 9 * 1024 * 1024,  # a whole request: an 8 MB upload and its form
     "REMEMBER_DAYS": 30,  # how long "Remember me" keeps a member signed in
+    "EXPORTS_PER_DAY": 3,  # account exports a member may ask for in 24 hours (README "Your data")
 }
 
 

@@ -67,6 +67,11 @@ def register(app: Flask) -> None:
     from views import syndication
 
     syndication.init_app(app)
+    # The community owns its data (issue 8): consent, account exports and imports.
+    from views import data
+
+    app.register_blueprint(data.bp)
+
     cards.init_app(app)
     app.jinja_env.globals["url_for"] = fast_url_for
     app.jinja_env.filters["reltime"] = reltime
