@@ -144,7 +144,7 @@ def signup():
             else:
                 if row["status"] == "pending":
                     return _on_waiting_list(row)
-                login_user(Member(row), remember=True)
+                login_user(Member(row), remember=False)
                 return _after_login(url_for("studio.studio"))
         messages = {**_messages(), **_signup_messages()}
         errors = {field: messages[code] for field, code in codes.items()}
