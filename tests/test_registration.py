@@ -325,6 +325,9 @@ def test_closed_page_says_so(closed):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "not taking new members" in page and 'name="password"' not in page
+    # no header button leading to a door that is closed
+    explore = closed.visitor().client.get("/explore").get_data(as_text=True)
+    assert 'href="/signup"' not in explore and 'href="/login' in explore
 
 
 def test_closed_post_is_403_and_stores_nothing(closed):
