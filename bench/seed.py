@@ -174,8 +174,10 @@ def main(argv: list[str] | None = None) -> None:
 
     # 1. The app's own migrations (and media folder, secret key).
     from app import create_app
+    from models.db import close_thread_connections
 
     create_app({"DATA_DIR": str(data_dir)})
+    close_thread_connections()  # the app keeps this thread's connection open; seeding needs the file alone
     log(f"migrated {db_path}", t0)
 
     from werkzeug.security import generate_password_hash
