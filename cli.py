@@ -141,4 +141,7 @@ def list_members() -> None:
 
 
 def init_app(app: Flask) -> None:
+    import cli_ops
+
     app.cli.add_command(users_cli)
+    cli_ops.init_app(app)  # backup, restore, doctor, dataset, seed-demo
