@@ -156,7 +156,7 @@ def build(conn, job, media_dir: str | os.PathLike, exports_dir: str | os.PathLik
     """Write the member's zip into exports_dir; returns (file name, size in bytes)."""
     user_id = job["user_id"]
     member = exports.member(conn, user_id)
-    if member is None:
+    if member is None or member["status"] == "deleted":
         raise LookupError("the account no longer exists")
     links = _Links(job["base_url"] or "http://localhost")
     files: set[str] = set()

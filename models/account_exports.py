@@ -115,11 +115,13 @@ def fail(conn: sqlite3.Connection, export_id: int, error: str) -> None:
 
 
 def expire_due(conn: sqlite3.Connection, exports_dir: str | Path, at: float | None = None) -> int:
-    """Delete the files of exports past their date and mark them expired; returns how many."""
+    """Delete the files of exports past their date (or of deleted accounts) and mark them expired."""
     with transaction(conn):
         rows = conn.execute(
             """UPDATE account_exports SET status = 'expired'
-               WHERE status = 'done' AND expires_at <= ? RETURNING file_name""",
+               WHERE status = 'done'
+                 AND (expires_at <= ? OR user_id IN (SELECT id FROM users WHERE status = 'deleted'))
+               RETURNING file_name""",
             (at if at is not None else now(),),
         ).fetchall()
     for row in rows:
@@ -136,7 +138,7 @@ def expire_due(conn: sqlite3.Connection, exports_dir: str | Path, at: float | No
 
 def member(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row | None:
     return conn.execute(
-        """SELECT id, username, display_name, bio, created_at, training_consent, training_attribution
+        """SELECT id, username, status, display_name, bio, created_at, training_consent, training_attribution
            FROM users WHERE id = ?""",
         (user_id,),
     ).fetchone()

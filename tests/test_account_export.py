@@ -259,6 +259,16 @@ def test_worker_loop_sweeps_expired_exports(app, db, auth):
     assert db.execute("SELECT status FROM account_exports").fetchone()[0] == "expired"
 
 
+def test_a_deleted_accounts_export_goes_at_once(app, client, auth, worker, db):
+    auth.signup("ana")
+    export_id = request_export(auth)
+    wait_for_export(client, export_id)
+    path = account_export.exports_dir(app.config) / account_exports.get(db, export_id)["file_name"]
+    db.execute("UPDATE users SET status = 'deleted' WHERE username = 'ana'")
+    assert account_exports.expire_due(db, account_export.exports_dir(app.config)) == 1
+    assert not path.exists() and account_exports.get(db, export_id)["status"] == "expired"
+
+
 def test_a_running_export_is_requeued_at_start_up(app, client, auth, db):
     auth.signup("ana")
     folder = account_export.exports_dir(app.config)
