@@ -113,7 +113,8 @@ def test_vacuum_and_checkpoint(env):
     before = os.path.getsize(app.config["DATABASE"])
     result = doctor(app, "--vacuum")
     assert result.exit_code == 0, result.output
-    assert re.search(r"VACUUM \(writers wait until it ends\)\.\.\.\n  [\d.]+ [KMG]?B -> [\d.]+ [KMG]?B in ", result.output)
+    assert re.search(r"VACUUM \(writers wait until it ends\)\.\.\.\n  [\d.]+ [KMG]?B -> [\d.]+ [KMG]?B in ",
+                     result.output)
     assert os.path.getsize(app.config["DATABASE"]) < before - 500_000
     assert os.path.getsize(app.config["DATABASE"] + "-wal") == 0  # truncated by the checkpoint
 
