@@ -80,25 +80,28 @@ def prepare(out: str | os.PathLike, force: bool) -> Path:
     return out
 
 
-def snapshot(conn: sqlite3.Connection) -> tuple[float, list[sqlite3.Row], dict[int, list[tuple]], dict[str, int]]:
+def snapshot(conn: sqlite3.Connection) -> tuple[float, list[sqlite3.Row], dict[int, list[tuple]], dict]:
     """(snapshot time, consenting posts, their images, seed of each image) read in one transaction."""
     with transaction(conn, immediate=False):
         taken = now()
         posts = consent.consented_posts(conn)
         images = consent.post_media_files(conn, [row["id"] for row in posts])
-        seeds = _seeds(conn, sorted({name for files in images.values() for name, _w, _h in files}))
+        seeds = _seeds(conn, [row["id"] for row in posts])
     return taken, posts, images, seeds
 
 
-def _seeds(conn: sqlite3.Connection, names: list[str]) -> dict[str, int]:
-    """Each picture's own seed (the generation's seed + its position among the variations)."""
-    found = {}
-    for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
-        for name, seed in conn.execute(
-            f"SELECT name, seed FROM media WHERE name IN ({','.join('?' * len(chunk))}) AND seed IS NOT NULL", chunk
+def _seeds(conn: sqlite3.Connection, post_ids: list[int]) -> dict[int, list[int | None]]:
+    """Each picture's own seed (generation seed + its variation), per post in the order of
+    consent.post_media_files(). By post, not by file: identical pictures share one content-addressed file."""
+    found: dict[int, list[int | None]] = {}
+    for start in range(0, len(post_ids), 500):
+        chunk = post_ids[start : start + 500]
+        for post_id, seed in conn.execute(
+            f"""SELECT pm.post_id, m.seed FROM post_media pm JOIN media m ON m.id = pm.media_id
+                WHERE pm.post_id IN ({','.join('?' * len(chunk))}) AND m.name IS NOT NULL
+                ORDER BY pm.post_id, pm.position""", chunk
         ):
-            found[name] = seed
+            found.setdefault(post_id, []).append(seed)
     return found
 
 
@@ -117,7 +120,8 @@ def write(conn: sqlite3.Connection, out: str | os.PathLike, media_dir: str | os.
     members, attributed, missing = set(), set(), []
     step = max(1, total // 10)
     for row in posts:
-        for name, width, height in images.get(row["id"], []):
+        post_seeds = seeds.get(row["id"], [])
+        for position, (name, width, height) in enumerate(images.get(row["id"], [])):
             source = Path(media_dir) / name
             file_name = f"{len(lines) + len(missing) + 1:06d}{source.suffix or '.png'}"
             if not source.is_file():
@@ -129,7 +133,8 @@ def write(conn: sqlite3.Connection, out: str | os.PathLike, media_dir: str | os.
             members.add(row["user_id"])
             if row["training_attribution"]:
                 attributed.add(row["user_id"])
-            lines.append(_metadata(row, file_name, width, height, seeds.get(name, row["seed"])))
+            seed = post_seeds[position] if position < len(post_seeds) else None
+            lines.append(_metadata(row, file_name, width, height, row["seed"] if seed is None else seed))
             done = len(lines) + len(missing)
             if done % step == 0 or done == total:
                 echo(f"  {done}/{total} pictures")

@@ -62,6 +62,10 @@ def register(app: Flask) -> None:
     signups.init_app(app)
     for module in (admin_settings, invites, signups):
         app.register_blueprint(module.bp)
+    # The community owns its data (issue 8): consent figures and dataset exports for admins.
+    from views import admin_data
+
+    app.register_blueprint(admin_data.bp)
 
     # Sharing outward (issue 8): Atom feeds, link previews, canonical links.
     from views import syndication

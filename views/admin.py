@@ -49,6 +49,7 @@ def admin_links() -> list[tuple[str, str, bool]]:
         (_("Audit log"), url_for("admin.audit_log"), True),
         (_("Instance settings"), "/admin/settings", True),
         (_("Generation servers"), url_for("admin_backends.index"), True),
+        (_("Data and consent"), url_for("admin_data.index"), True),
     ]
 
 
