@@ -227,3 +227,10 @@ def test_conditional_get(app, client, db, ana):
 def test_feed_queries_use_an_index(db, sql, params, index):
     plan = " ".join(row["detail"] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params))
     assert index in plan and "SCAN p" not in plan, plan
+
+
+def test_tag_feed_of_a_non_ascii_tag(app, client, db, ana):
+    post_id = picture_post(app, db, "ana", caption="Petit #Café du matin")
+    root = atom(client, "/tags/caf%C3%A9/feed.atom")
+    assert root.findtext("atom:id", namespaces=NS) == f"{PUBLIC_URL}/tags/caf%C3%A9/feed.atom"
+    assert [e.findtext("atom:id", namespaces=NS) for e in entries(root)] == [f"{PUBLIC_URL}/p/{post_id}"]
