@@ -148,37 +148,37 @@ def seed(conn: sqlite3.Connection, backend, media_dir: str, *, members: int, pos
         if (number + 1) % max(1, distinct // 5) == 0 or number + 1 == distinct:
             echo(f"  drew {number + 1}/{distinct} pictures")
 
-    made: list[int] = []
     counts = {"members": len(user_ids), "posts": 0, "remixes": 0, "replies": 0, "likes": 0, "reposts": 0,
               "follows": 0}
+    for follower in user_ids:
+        for followee in rng.sample(user_ids, min(len(user_ids), rng.randint(3, 8))):
+            if followee != follower and social.follow(conn, follower, followee):
+                counts["follows"] += 1
+
+    # Posts, with the reactions to them in between (replies and reposts are posts too: ids set feed order).
+    made: list[tuple[int, int, str]] = []  # (post id, author, style)
     for number in range(posts):
         author = rng.choice(user_ids)
         picture = pictures[number % len(pictures)]
         tags = " ".join(f"#{tag}" for tag in rng.sample(TAGS, rng.randint(1, 2)))
         caption = f"{rng.choice(CAPTIONS).format(style=picture['style'])} {tags}"
-        parent = rng.choice(made) if made and rng.random() < 0.15 else None
-        made.append(picture_post(conn, author, picture, caption, remix_of=parent))
+        parent = rng.choice(made)[0] if made and rng.random() < 0.15 else None
+        post_id = picture_post(conn, author, picture, caption, remix_of=parent)
+        made.append((post_id, author, picture["style"]))
         counts["posts"] += 1
         counts["remixes"] += parent is not None
-    echo(f"  shared {counts['posts']} posts ({counts['remixes']} remixes)")
-
-    for follower in user_ids:
-        for followee in rng.sample(user_ids, min(len(user_ids), rng.randint(3, 8))):
-            if followee != follower and social.follow(conn, follower, followee):
-                counts["follows"] += 1
-    for post_id in made:
-        author = conn.execute("SELECT user_id FROM posts WHERE id = ?", (post_id,)).fetchone()[0]
         fans = [u for u in rng.sample(user_ids, min(len(user_ids), rng.randint(0, 9))) if u != author]
         for fan in fans:
             counts["likes"] += social.like(conn, fan, post_id)
-        if fans and rng.random() < 0.35:
-            style = conn.execute("SELECT g.style FROM posts p JOIN generations g ON g.id = p.generation_id"
-                                 " WHERE p.id = ?", (post_id,)).fetchone()[0]
-            post_model.reply(conn, fans[0], post_id, rng.choice(REPLIES).format(style=style))
+        recent_id, recent_author, recent_style = rng.choice(made[-12:])
+        others = [u for u in user_ids if u != recent_author]
+        if others and rng.random() < 0.3:
+            post_model.reply(conn, rng.choice(others), recent_id, rng.choice(REPLIES).format(style=recent_style))
             counts["replies"] += 1
-        if len(fans) > 1 and rng.random() < 0.2:
-            counts["reposts"] += social.repost(conn, fans[1], post_id)
-    spread_in_time(conn, made[0] if made else None)
+        if others and rng.random() < 0.1:
+            counts["reposts"] += social.repost(conn, rng.choice(others), recent_id)
+    echo(f"  shared {counts['posts']} posts ({counts['remixes']} remixes)")
+    spread_in_time(conn, made[0][0] if made else None)
     echo(f"  {counts['follows']} follows, {counts['likes']} likes, {counts['replies']} replies, "
          f"{counts['reposts']} reposts")
     return {**counts, "admin": admin, "pictures": distinct, "seconds": time.monotonic() - started}
