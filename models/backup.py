@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from models.db import connect, migrate
+from models.db import connect, migrate, transaction
 from models.schema import MIGRATIONS
 
 FORMAT = 1
@@ -336,6 +336,10 @@ def restore(archive: str | os.PathLike, data_dir: str | os.PathLike, db_path: st
                 after = migrate(target)
                 if after != before:
                     echo(f"Database migrated from schema {before} to {after}.")
+                # Account export zips are short-lived downloads and not in backups: their members
+                # see them as expired (and may ask again) instead of a link to a missing file.
+                with transaction(target):
+                    target.execute("UPDATE account_exports SET status = 'expired' WHERE status = 'done'")
                 restored_counts = counts(target)
             finally:
                 target.close()

@@ -246,3 +246,22 @@ def test_command_line_round_trip_with_dated_names_and_keep(live, tmp_path):
     restored.close()
     again = flask_cli(tmp_path / "cli-restored", "restore", str(newest))
     assert again.returncode == 1 and "is not empty" in again.stderr
+
+
+def test_account_export_zips_are_not_backed_up_and_show_as_expired_after_a_restore(live, tmp_path):
+    app, conn, user_id = live
+    exports = Path(app.instance_path) / "exports"
+    exports.mkdir()
+    (exports / "abc.zip").write_bytes(b"zip")
+    conn.execute("INSERT INTO account_exports (user_id, status, file_name, created_at, expires_at)"
+                 " VALUES (?, 'done', 'abc.zip', 0, ?)", (user_id, time.time() + 86400))
+    assert app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b.tar.gz")]).exit_code == 0
+    with tarfile.open(tmp_path / "b.tar.gz") as tar:
+        assert not [name for name in tar.getnames() if "zip" in name]
+    restored, runner = fresh(tmp_path)
+    assert runner.invoke(args=["restore", str(tmp_path / "b.tar.gz")]).exit_code == 0
+    db = connect(restored.config["DATABASE"])
+    assert db.execute("SELECT status FROM account_exports").fetchone()[0] == "expired"
+    db.close()
+    assert "No problems found." in runner.invoke(args=["doctor"]).output
+    restored.extensions["easel_worker"].stop()
