@@ -27,6 +27,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     # hiding from search engines is off by default.
     "block_ai_crawlers": (bool, True),
     "hide_from_search": (bool, False),
+    # Languages (issue 9): what a visitor whose browser asks for no language we have is served in.
+    "default_locale": (str, "en"),
 }
 
 
@@ -85,10 +87,11 @@ LIMITS = {"name": 60, "description": 300, "rules": 10_000, "contact": 200}
 RANGES = {"generations_per_hour": (1, 10_000), "queue_cap": (1, 100)}
 
 
-def validate(form: dict) -> tuple[dict, dict[str, str]]:
+def validate(form: dict, locales: tuple[str, ...] = ("en",)) -> tuple[dict, dict[str, str]]:
     """Read the settings form (strings) into typed values; returns (values, error codes by field).
 
-    Codes: required, too_long, control, mode, number, range.
+    `locales` are the languages the instance has catalogues for. Codes: required, too_long, control,
+    mode, locale, number, range.
     """
     values: dict = {}
     errors: dict[str, str] = {}
@@ -104,6 +107,9 @@ def validate(form: dict) -> tuple[dict, dict[str, str]]:
     values["registration_mode"] = form.get("registration_mode") or ""
     if values["registration_mode"] not in REGISTRATION_MODES:
         errors["registration_mode"] = "mode"
+    values["default_locale"] = form.get("default_locale") or "en"
+    if values["default_locale"] not in locales:
+        errors["default_locale"] = "locale"
     for key in ("members_can_invite", "block_ai_crawlers", "hide_from_search"):  # checkboxes: absent = off
         values[key] = form.get(key) in ("1", "on", "true", "yes", True)
     for key, (low, high) in RANGES.items():
@@ -131,7 +137,8 @@ def update(conn: sqlite3.Connection, actor, values: dict, defaults: dict | None 
             detail = "; ".join(
                 f"{key}: {before[key]} -> {values[key]}" if key in ("registration_mode", "members_can_invite",
                                                                      "generations_per_hour", "queue_cap",
-                                                                     "block_ai_crawlers", "hide_from_search")
+                                                                     "block_ai_crawlers", "hide_from_search",
+                                                                     "default_locale")
                 else key
                 for key in changed
             )

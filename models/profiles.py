@@ -163,3 +163,9 @@ def member_with_avatar(conn: sqlite3.Connection, user_id: int) -> dict | None:
         (user_id,),
     ).fetchone()
     return dict(row) if row else None
+
+
+def set_locale(conn: sqlite3.Connection, user_id: int, locale: str | None) -> None:
+    """The member's interface language (None: follow the browser, then the instance default)."""
+    with transaction(conn):
+        conn.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))

@@ -440,3 +440,11 @@ MIGRATIONS.append(
     ALTER TABLE account_exports ADD COLUMN base_url TEXT NOT NULL DEFAULT '';
     """
 )
+
+# 12: languages (issue 9). A member's own choice of interface language (NULL: follow the browser,
+# then the instance default).
+MIGRATIONS.append(
+    """
+    ALTER TABLE users ADD COLUMN locale TEXT;
+    """
+)

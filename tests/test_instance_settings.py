@@ -45,7 +45,7 @@ def test_admin_saves_settings(env):
                            "rules": "1. **Be kind.**\n2. Credit remixes.", "contact": "admins@riverside.example",
                            "registration_mode": "invite", "members_can_invite": "1",
                            "generations_per_hour": "12", "queue_cap": "3",
-                           "block_ai_crawlers": "1", "hide_from_search": "0"}
+                           "block_ai_crawlers": "1", "hide_from_search": "0", "default_locale": "en"}
     page = env.admin.client.get("/admin/settings?saved=1").get_data(as_text=True)
     assert "Saved." in page and 'value="invite" checked' in page
     [audit] = env.audit("update_settings")

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from views.helpers import format_count, isotime, json_error, reltime, wants_json
+from views.i18n import N_
 from views.urls import fast_url_for
 
 CSP = (
@@ -39,7 +40,11 @@ def register(app: Flask) -> None:
     )
 
     CSRFProtect(app)
-    Babel(app)
+    # Languages (issue 9): the member's choice, the switcher's cookie, Accept-Language, the instance default.
+    from views import i18n
+
+    Babel(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
     _cache_template_translations(app)
     from views import account, limits
 
@@ -152,16 +157,16 @@ def _security_headers(response):
 
 
 ERROR_TEXT = {
-    400: ("Bad request", "The request could not be understood."),
-    401: ("Please sign in", "You need to be signed in to do that."),
-    403: ("Not allowed", "You are not allowed to do that."),
-    404: ("Not found", "There is nothing here. It may have been deleted, or the link is wrong."),
-    405: ("Not allowed", "That method is not allowed here."),
-    409: ("Not now", "That cannot be done in the current state. Reload the page and try again."),
-    422: ("Cannot do that", "That request could not be processed."),
-    413: ("Too large", "That upload is too large."),
-    429: ("Slow down", "Too many requests. Please wait a moment and try again."),
-    500: ("Something went wrong", "Easel hit an error. Nothing you did was lost; please try again."),
+    400: (N_("Bad request"), N_("The request could not be understood.")),
+    401: (N_("Please sign in"), N_("You need to be signed in to do that.")),
+    403: (N_("Not allowed"), N_("You are not allowed to do that.")),
+    404: (N_("Not found"), N_("There is nothing here. It may have been deleted, or the link is wrong.")),
+    405: (N_("Not allowed"), N_("That method is not allowed here.")),
+    409: (N_("Not now"), N_("That cannot be done in the current state. Reload the page and try again.")),
+    422: (N_("Cannot do that"), N_("That request could not be processed.")),
+    413: (N_("Too large"), N_("That upload is too large.")),
+    429: (N_("Slow down"), N_("Too many requests. Please wait a moment and try again.")),
+    500: (N_("Something went wrong"), N_("Easel hit an error. Nothing you did was lost; please try again.")),
 }
 
 

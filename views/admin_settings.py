@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from models import instance
 from models.db import get_db
+from views import i18n
 from views import instance as instance_view
 from views.helpers import is_htmx, json_error, wants_json
 from views.roles import admin_required
@@ -24,6 +25,8 @@ def _messages(field: str, code: str) -> str:
         return _("Keep it on one line.")
     if code == "mode":
         return _("Pick one of the registration modes offered.")
+    if code == "locale":
+        return _("Pick one of the languages offered.")
     low, high = instance.RANGES[field]
     return _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)
 
@@ -44,7 +47,7 @@ def index():
 @bp.post("")
 @admin_required
 def save():
-    values, codes = instance.validate(request.form)
+    values, codes = instance.validate(request.form, i18n.available())
     if codes:
         errors = {field: _messages(field, code) for field, code in codes.items()}
         if wants_json():

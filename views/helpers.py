@@ -6,9 +6,11 @@ import datetime as dt
 import time
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
+from babel.numbers import format_compact_decimal
 from flask import abort, jsonify, redirect, render_template, request
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 
 def is_htmx() -> bool:
@@ -70,18 +72,30 @@ def reltime_bucket(timestamp: float | None) -> tuple:
     return ("date", dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).strftime("%d %b %Y"))
 
 
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
 def reltime(timestamp: float | None) -> str:
-    """'now', '5m', '3h', '2d', then a date, like the big feeds."""
+    """'now', '5m', '3h', '2d', then a date, like the big feeds ('3 menit lalu', '12 Agu 2026' in Indonesian)."""
     unit, n = reltime_bucket(timestamp)
     if unit == "now":
+        # TRANSLATORS: a post's age when under a minute
         return _("now")
     if unit == "m":
+        # TRANSLATORS: a post's age in minutes, short (5m)
         return _("%(n)dm", n=n)
     if unit == "h":
+        # TRANSLATORS: a post's age in hours, short (3h)
         return _("%(n)dh", n=n)
     if unit == "d":
+        # TRANSLATORS: a post's age in days, short (2d)
         return _("%(n)dd", n=n)
-    return n or ""
+    if not n:
+        return ""
+    day = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).date()
+    return format_date(day, "dd MMM y", locale=_language())
 
 
 def isotime(timestamp: float | None) -> str:
@@ -91,11 +105,10 @@ def isotime(timestamp: float | None) -> str:
 
 
 def format_count(n: int) -> str:
+    """A counter, short like the big feeds: 999, 1.2K, 3.4M (in Indonesian 1,2 rb and 3,4 jt)."""
     if n < 1000:
         return str(n)
-    if n < 1_000_000:
-        return f"{n / 1000:.1f}".rstrip("0").rstrip(".") + "K"
-    return f"{n / 1_000_000:.1f}".rstrip("0").rstrip(".") + "M"
+    return format_compact_decimal(n, locale=_language(), fraction_digits=1)
 
 
 def plural(singular: str, plural_: str, n: int) -> str:

@@ -1,0 +1,107 @@
+"""Languages: which locale a request is served in, the switcher, and localised times and numbers.
+
+The language is the member's own setting, else the `locale` cookie (the footer switcher for visitors),
+else the browser's Accept-Language, else the instance default an admin picks at /admin/settings.
+Catalogues live in translations/ (README "Languages"); a language is offered when its folder exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale
+from babel.numbers import format_decimal
+from flask import Blueprint, current_app, has_request_context, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from models import profiles
+from models.db import get_db
+from views.helpers import redirect_back
+
+bp = Blueprint("i18n", __name__)
+
+DEFAULT = "en"
+COOKIE = "locale"
+COOKIE_MAX_AGE = 365 * 86400
+# The name each language goes by in its own tongue (CLDR calls Indonesian just "Indonesia").
+NAMES = {"en": "English", "id": "Bahasa Indonesia"}
+
+
+def N_(string: str) -> str:
+    """Mark a string for the catalogue where it is defined; it is translated with _() where it is shown."""
+    return string
+
+
+def available() -> tuple[str, ...]:
+    """The locales with a catalogue in translations/ (English always), computed once per process."""
+    app = current_app._get_current_object()
+    found = app.extensions.get("easel_locales")
+    if found is None:
+        folder = Path(app.root_path) / "translations"
+        codes = {path.parent.parent.name for path in folder.glob("*/LC_MESSAGES/messages.mo")}
+        found = app.extensions["easel_locales"] = tuple(sorted(codes | {DEFAULT}))
+    return found
+
+
+def languages() -> list[tuple[str, str]]:
+    """(code, own name) of every offered language, for the switchers."""
+    return [(code, NAMES.get(code) or Locale.parse(code).display_name or code) for code in available()]
+
+
+def _valid(code: str | None) -> str | None:
+    return code if code and code in available() else None
+
+
+def instance_default() -> str:
+    from views import instance as instance_view
+
+    return _valid(instance_view.setting("default_locale")) or DEFAULT
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector (called at most once per request)."""
+    if not has_request_context():
+        return DEFAULT  # the worker and CLI commands: no reader to speak to
+    if current_user.is_authenticated:
+        own = _valid(current_user.row["locale"])
+        if own:
+            return own
+    chosen = _valid(request.cookies.get(COOKIE))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(available()) or instance_default()
+
+
+def current() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT
+
+
+@bp.post("/language")
+def choose():
+    """The switcher: a cookie for everyone, and the member's own setting when signed in."""
+    code = request.form.get("locale") or ""
+    if code not in available():
+        code = ""
+    if current_user.is_authenticated:
+        profiles.set_locale(get_db(), current_user.id, code or None)
+    response = redirect_back("/")
+    if code:
+        response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+    else:
+        response.delete_cookie(COOKIE)
+    return response
+
+
+def format_number(n: int) -> str:
+    """A whole number the reader's way: 1,234 or 1.234."""
+    return format_decimal(n, locale=current())
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["get_locale"] = current
+    app.jinja_env.globals["languages"] = languages
+    app.jinja_env.filters["number"] = format_number
