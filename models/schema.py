@@ -419,6 +419,8 @@ MIGRATIONS.append(
     );
     CREATE INDEX account_exports_user ON account_exports (user_id, id);
     CREATE INDEX account_exports_status ON account_exports (status, id);
+    -- (issue 7) a member's page and the member list count the reports about each member
+    CREATE INDEX reports_target ON reports (target_user_id, id);
 
     CREATE TABLE dataset_exports (
         id INTEGER PRIMARY KEY,
