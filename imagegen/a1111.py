@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 
-from imagegen.base import GenerationError, GenerationRequest, GenerationResult, ProgressCallback
+from imagegen.base import N_, GenerationError, GenerationRequest, GenerationResult, ProgressCallback
 from imagegen.http import decode_base64, decode_image, join, request, request_json
 from imagegen.remote import RemoteBackend, wait_for
 
@@ -29,7 +29,7 @@ class A1111Backend(RemoteBackend):
     def health(self) -> str:
         models = request_json("GET", join(self.url, "/sdapi/v1/sd-models"), headers=self._headers(), timeout=10)
         if not isinstance(models, list):
-            raise GenerationError("The server answered, but not like AUTOMATIC1111.", retryable=False)
+            raise GenerationError(N_("The server answered, but not like AUTOMATIC1111."), retryable=False)
         names = [str(m.get("title") or m.get("model_name")) for m in models if isinstance(m, dict)]
         return f"{len(names)} model(s)" + (f": {', '.join(names[:3])}" if names else "")
 
@@ -71,7 +71,7 @@ class A1111Backend(RemoteBackend):
         progress(0.0)
         answer = wait_for(call, progress, poll=poll, cancel=cancel, timeout=self.timeout, interval=self.poll)
         if not isinstance(answer, dict) or not isinstance(answer.get("images"), list):
-            raise GenerationError("The image server sent a reply Easel cannot read.", retryable=False,
+            raise GenerationError(N_("The image server sent a reply Easel cannot read."), retryable=False,
                                   detail="txt2img: no images list")
         encoded = answer["images"][: request_.count]
         images = [decode_image(decode_base64(item), self.max_pixels) for item in encoded]

@@ -14,6 +14,12 @@ SIZES = {"512x512": (512, 512), "768x512": (768, 512), "512x768": (512, 768)}
 ProgressCallback = Callable[..., None]
 
 
+def N_(message: str) -> str:
+    """Mark a member-facing message for the catalogue (translations/); the studio card translates it
+    when it shows it (the worker has no reader and stores the English text)."""
+    return message
+
+
 class GenerationError(Exception):
     """A failure a member can read (shown on the studio card).
 

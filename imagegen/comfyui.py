@@ -12,7 +12,7 @@ import time
 import urllib.parse
 import uuid
 
-from imagegen.base import GenerationError, GenerationRequest, GenerationResult, ProgressCallback
+from imagegen.base import N_, GenerationError, GenerationRequest, GenerationResult, ProgressCallback
 from imagegen.http import Elapsed, decode_image, join, request, request_json
 from imagegen.remote import RemoteBackend, quietly
 
@@ -78,7 +78,7 @@ class ComfyUIBackend(RemoteBackend):
         stats = request_json("GET", join(self.url, "/system_stats"), timeout=10)
         system = stats.get("system", {}) if isinstance(stats, dict) else {}
         if not isinstance(system, dict):
-            raise GenerationError("The server answered, but not like ComfyUI.", retryable=False)
+            raise GenerationError(N_("The server answered, but not like ComfyUI."), retryable=False)
         version = system.get("comfyui_version") or "?"
         devices = [str(d.get("name", "?")) for d in stats.get("devices", []) if isinstance(d, dict)]
         return f"ComfyUI {version}" + (f" on {devices[0]}" if devices else "")
@@ -92,12 +92,12 @@ class ComfyUIBackend(RemoteBackend):
                               timeout=30)
         prompt_id = answer.get("prompt_id") if isinstance(answer, dict) else None
         if not isinstance(prompt_id, str) or not prompt_id:
-            raise GenerationError("The image server sent a reply Easel cannot read.", retryable=False,
+            raise GenerationError(N_("The image server sent a reply Easel cannot read."), retryable=False,
                                   detail="/prompt: no prompt_id")
         entry = self._wait(prompt_id, progress)
         status = entry.get("status") or {}
         if isinstance(status, dict) and status.get("status_str") == "error":
-            raise GenerationError("ComfyUI could not run the workflow.", retryable=False,
+            raise GenerationError(N_("ComfyUI could not run the workflow."), retryable=False,
                                   detail=f"history status: {json.dumps(status)[:300]}")
         images = []
         for output in (entry.get("outputs") or {}).values():
@@ -105,7 +105,7 @@ class ComfyUIBackend(RemoteBackend):
                 if isinstance(item, dict) and item.get("type", "output") == "output" and len(images) < request_.count:
                     images.append(self._view(item))
         if not images:
-            raise GenerationError("ComfyUI finished without a picture.", retryable=False,
+            raise GenerationError(N_("ComfyUI finished without a picture."), retryable=False,
                                   detail="history: no output images")
         progress(1.0)
         info = {"backend": self.kind, "model": self.model, "seed_sent": request_.seed, "prompt_id": prompt_id}
@@ -121,7 +121,7 @@ class ComfyUIBackend(RemoteBackend):
                 if isinstance(history, dict) and isinstance(history.get(prompt_id), dict):
                     return history[prompt_id]
                 if time.monotonic() > deadline:
-                    raise GenerationError("The image server took too long to make the picture.",
+                    raise GenerationError(N_("The image server took too long to make the picture."),
                                           detail=f"no history within {self.timeout:.0f} s")
                 progress(elapsed.fraction())
                 time.sleep(self.poll)

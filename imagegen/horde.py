@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import urllib.parse
 
-from imagegen.base import GenerationError, GenerationRequest, GenerationResult, ProgressCallback
+from imagegen.base import N_, GenerationError, GenerationRequest, GenerationResult, ProgressCallback
 from imagegen.http import decode_base64, decode_image, fetch_image, join, request, request_json
 from imagegen.remote import RemoteBackend, quietly
 
@@ -30,7 +30,7 @@ class HordeBackend(RemoteBackend):
         answer = request_json("GET", join(self.url, "/api/v2/status/heartbeat"), headers=self._headers(),
                               timeout=10)
         if not isinstance(answer, dict) or "message" not in answer:
-            raise GenerationError("The server answered, but not like the AI Horde.", retryable=False)
+            raise GenerationError(N_("The server answered, but not like the AI Horde."), retryable=False)
         return f"{answer.get('message')} (version {answer.get('version', '?')})"
 
     def generate(self, request_: GenerationRequest, progress: ProgressCallback) -> GenerationResult:
@@ -48,7 +48,7 @@ class HordeBackend(RemoteBackend):
                               headers=self._headers(), timeout=30)
         job_id = answer.get("id") if isinstance(answer, dict) else None
         if not isinstance(job_id, str) or not job_id:
-            raise GenerationError("The image server sent a reply Easel cannot read.", retryable=False,
+            raise GenerationError(N_("The image server sent a reply Easel cannot read."), retryable=False,
                                   detail="generate/async: no id")
         quoted = urllib.parse.quote(job_id, safe="")
         try:
@@ -61,11 +61,12 @@ class HordeBackend(RemoteBackend):
             raise
         done = status.get("generations") if isinstance(status, dict) else None
         if not isinstance(done, list) or not done:
-            raise GenerationError("The AI Horde finished without a picture.", detail="generate/status: no generations")
+            raise GenerationError(N_("The AI Horde finished without a picture."),
+                                  detail="generate/status: no generations")
         images, seeds, models = [], [], []
         for item in done[: request_.count]:
             if not isinstance(item, dict):
-                raise GenerationError("The image server sent a reply Easel cannot read.", retryable=False,
+                raise GenerationError(N_("The image server sent a reply Easel cannot read."), retryable=False,
                                       detail="generate/status: item is not an object")
             img = str(item.get("img") or "")
             if img.startswith(("http://", "https://")):
@@ -88,17 +89,17 @@ class HordeBackend(RemoteBackend):
             check = request_json("GET", join(self.url, f"/api/v2/generate/check/{quoted}"),
                                  headers=self._headers(), timeout=10)
             if not isinstance(check, dict):
-                raise GenerationError("The image server sent a reply Easel cannot read.", retryable=False,
+                raise GenerationError(N_("The image server sent a reply Easel cannot read."), retryable=False,
                                       detail="generate/check: not an object")
             if check.get("faulted"):
-                raise GenerationError("The AI Horde could not make this picture.", detail="generate/check: faulted")
+                raise GenerationError(N_("The AI Horde could not make this picture."), detail="generate/check: faulted")
             if check.get("is_possible") is False:
-                raise GenerationError("No AI Horde worker can make this picture right now (model or size).",
+                raise GenerationError(N_("No AI Horde worker can make this picture right now (model or size)."),
                                       retryable=False, detail="generate/check: is_possible false")
             if check.get("done"):
                 return
             if time.monotonic() > deadline:
-                raise GenerationError("The image server took too long to make the picture.",
+                raise GenerationError(N_("The image server took too long to make the picture."),
                                       detail=f"not done within {self.timeout:.0f} s")
             progress(_fraction(check, time.monotonic() - started), _note(check))
             time.sleep(self.poll)

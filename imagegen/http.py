@@ -22,7 +22,7 @@ import warnings
 
 from PIL import Image
 
-from imagegen.base import GenerationError
+from imagegen.base import N_, GenerationError
 
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a batch of four base64 PNGs fits comfortably
 MAX_IMAGE_BYTES = 32 * 1024 * 1024
@@ -57,14 +57,14 @@ def _read_capped(response, limit: int, deadline: float) -> bytes:
     chunks, total = [], 0
     while True:
         if time.monotonic() > deadline:
-            raise GenerationError("The image server took too long to send the picture.",
+            raise GenerationError(N_("The image server took too long to send the picture."),
                                   detail="read deadline passed")
         chunk = response.read(CHUNK)
         if not chunk:
             return b"".join(chunks)
         total += len(chunk)
         if total > limit:
-            raise GenerationError("The image server sent more data than Easel accepts.", retryable=False,
+            raise GenerationError(N_("The image server sent more data than Easel accepts."), retryable=False,
                                   detail=f"response over {limit} bytes")
         chunks.append(chunk)
 
@@ -89,15 +89,16 @@ def http_error(status: int, body: bytes, where: str) -> GenerationError:
     """Map an HTTP error status to what a member reads and whether a retry can help."""
     detail = f"{where}: HTTP {status} {_server_message(body)}".strip()
     if status in (401, 403):
-        return GenerationError("The image server refused Easel's credentials; an admin needs to check them.",
+        return GenerationError(N_("The image server refused Easel's credentials; an admin needs to check them."),
                                retryable=False, detail=detail)
     if status == 429:
-        return GenerationError("The image server is busy; Easel will try again shortly.", detail=detail)
+        return GenerationError(N_("The image server is busy; Easel will try again shortly."), detail=detail)
     if status >= 500:
-        return GenerationError("The image server had an internal error.", detail=detail)
+        return GenerationError(N_("The image server had an internal error."), detail=detail)
     message = _server_message(body)
     return GenerationError(
-        f"The image server rejected the request: {message}" if message else "The image server rejected the request.",
+        f"The image server rejected the request: {message}" if message
+        else N_("The image server rejected the request."),
         retryable=False, detail=detail)
 
 
@@ -122,7 +123,7 @@ def request(method: str, url: str, *, body: dict | None = None, headers: dict | 
             except OSError:
                 payload = b""
         if 300 <= exc.code < 400:
-            raise GenerationError("The image server answered with a redirect, which Easel does not follow.",
+            raise GenerationError(N_("The image server answered with a redirect, which Easel does not follow."),
                                   retryable=False, detail=f"{where}: HTTP {exc.code}") from None
         raise http_error(exc.code, payload, where) from None
     except urllib.error.URLError as exc:
@@ -135,12 +136,12 @@ def request(method: str, url: str, *, body: dict | None = None, headers: dict | 
 
 def _network_error(reason, where: str) -> GenerationError:
     if isinstance(reason, (TimeoutError, socket.timeout)):
-        error = GenerationError("The image server took too long to answer.", detail=f"{where}: timed out")
+        error = GenerationError(N_("The image server took too long to answer."), detail=f"{where}: timed out")
     elif isinstance(reason, ConnectionRefusedError):
-        error = GenerationError("The image server is not answering (connection refused).",
+        error = GenerationError(N_("The image server is not answering (connection refused)."),
                                 detail=f"{where}: connection refused")
     else:
-        error = GenerationError("The image server could not be reached.", detail=f"{where}: {reason}")
+        error = GenerationError(N_("The image server could not be reached."), detail=f"{where}: {reason}")
     error.unreachable = True  # the studio shows the server as down
     return error
 
@@ -155,27 +156,27 @@ def parse_json(payload: bytes, where: str = ""):
     try:
         return json.loads(payload.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise GenerationError("The image server sent a reply Easel cannot read.", retryable=False,
+        raise GenerationError(N_("The image server sent a reply Easel cannot read."), retryable=False,
                               detail=f"{urllib.parse.urlsplit(where).path}: malformed JSON {payload[:80]!r}") from None
 
 
 def decode_base64(text) -> bytes:
     """Base64 image data, with or without a `data:image/...;base64,` prefix."""
     if not isinstance(text, str) or not text:
-        raise GenerationError("The image server sent a broken image.", retryable=False, detail="no image data")
+        raise GenerationError(N_("The image server sent a broken image."), retryable=False, detail="no image data")
     if text.startswith("data:"):
         text = text.partition(",")[2]
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise GenerationError("The image server sent a broken image.", retryable=False,
+        raise GenerationError(N_("The image server sent a broken image."), retryable=False,
                               detail="invalid base64") from None
 
 
 def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_IMAGE_BYTES) -> Image.Image:
     """Decode untrusted bytes with Pillow under size limits; returns a loaded RGB image."""
     if len(data) > max_bytes:
-        raise GenerationError("The picture from the image server is too large.", retryable=False,
+        raise GenerationError(N_("The picture from the image server is too large."), retryable=False,
                               detail=f"{len(data)} bytes")
     try:
         with warnings.catch_warnings():
@@ -183,17 +184,17 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX
             image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > max_pixels:
-                raise GenerationError("The picture from the image server is too large.", retryable=False,
+                raise GenerationError(N_("The picture from the image server is too large."), retryable=False,
                                       detail=f"{width}x{height} over {max_pixels} pixels")
             image.load()
             return image.convert("RGB")
     except GenerationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise GenerationError("The picture from the image server is too large.", retryable=False,
+        raise GenerationError(N_("The picture from the image server is too large."), retryable=False,
                               detail="decompression bomb") from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise GenerationError("The image server sent something that is not a picture.", retryable=False,
+        raise GenerationError(N_("The image server sent something that is not a picture."), retryable=False,
                               detail=f"not an image: {exc}") from None
 
 
@@ -203,7 +204,7 @@ def fetch_image(url: str, *, timeout: float, max_pixels: int = MAX_PIXELS,
     try:
         url = check_url(url)
     except ValueError:
-        raise GenerationError("The image server pointed at a picture Easel may not fetch.", retryable=False,
+        raise GenerationError(N_("The image server pointed at a picture Easel may not fetch."), retryable=False,
                               detail=f"refused image URL scheme: {url[:60]!r}") from None
     _status, data = request("GET", url, headers={"Accept": "image/*"}, timeout=timeout, limit=max_bytes)
     return decode_image(data, max_pixels, max_bytes)

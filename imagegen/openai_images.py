@@ -6,7 +6,7 @@ expected duration (the card shows it as an estimate). There is no seed in this A
 
 from __future__ import annotations
 
-from imagegen.base import GenerationError, GenerationRequest, GenerationResult, ProgressCallback
+from imagegen.base import N_, GenerationError, GenerationRequest, GenerationResult, ProgressCallback
 from imagegen.http import Elapsed, decode_base64, decode_image, fetch_image, join, request_json
 from imagegen.remote import RemoteBackend, wait_for
 
@@ -28,7 +28,7 @@ class OpenAIImagesBackend(RemoteBackend):
         answer = request_json("GET", self._api("/models"), headers=self._headers(), timeout=10)
         data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, list):
-            raise GenerationError("The server answered, but not like an OpenAI-compatible API.", retryable=False)
+            raise GenerationError(N_("The server answered, but not like an OpenAI-compatible API."), retryable=False)
         names = [str(m.get("id")) for m in data if isinstance(m, dict)]
         return f"{len(names)} model(s)" + (f": {', '.join(names[:3])}" if names else "")
 
@@ -49,12 +49,12 @@ class OpenAIImagesBackend(RemoteBackend):
                           interval=self.poll)
         data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, list) or not data:
-            raise GenerationError("The image server sent a reply Easel cannot read.", retryable=False,
+            raise GenerationError(N_("The image server sent a reply Easel cannot read."), retryable=False,
                                   detail="images/generations: no data list")
         images = []
         for item in data[: request_.count]:
             if not isinstance(item, dict):
-                raise GenerationError("The image server sent a reply Easel cannot read.", retryable=False,
+                raise GenerationError(N_("The image server sent a reply Easel cannot read."), retryable=False,
                                       detail="images/generations: data item is not an object")
             if item.get("b64_json"):
                 images.append(decode_image(decode_base64(item["b64_json"]), self.max_pixels))
@@ -62,7 +62,7 @@ class OpenAIImagesBackend(RemoteBackend):
                 images.append(fetch_image(str(item["url"]), timeout=min(60.0, self.timeout),
                                           max_pixels=self.max_pixels))
             else:
-                raise GenerationError("The image server sent a broken image.", retryable=False,
+                raise GenerationError(N_("The image server sent a broken image."), retryable=False,
                                       detail="images/generations: item without b64_json or url")
         progress(1.0)
         info = {"backend": self.kind, "model": self.model, "seed_sent": request_.seed}

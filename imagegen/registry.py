@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 
 from imagegen.backends import build_remote
-from imagegen.base import GenerationError
+from imagegen.base import N_, GenerationError
 from models import backends as settings
 
 
@@ -24,7 +24,7 @@ class BackendRegistry:
             return self.builtin
         row = settings.get(conn, name)
         if row is None or not row["enabled"]:
-            raise GenerationError("This image server has been switched off by an admin.", retryable=False,
+            raise GenerationError(N_("This image server has been switched off by an admin."), retryable=False,
                                   detail=f"backend {name!r} is not enabled")
         with self._lock:
             cached = self._cache.get(name)
@@ -33,7 +33,7 @@ class BackendRegistry:
             try:
                 backend = build_remote(name, settings.as_config(row))
             except ValueError as exc:
-                raise GenerationError("This image server is not set up correctly; an admin needs to check it.",
+                raise GenerationError(N_("This image server is not set up correctly; an admin needs to check it."),
                                       retryable=False, detail=str(exc)) from None
             self._cache[name] = (row["updated_at"], backend)
             return backend

@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Callable
 
-from imagegen.base import SIZES, GenerationError, ProgressCallback
+from imagegen.base import N_, SIZES, GenerationError, ProgressCallback
 from imagegen.http import MAX_PIXELS, check_url
 
 log = logging.getLogger("easel.backends")
@@ -84,7 +84,7 @@ def wait_for(call: Callable[[], object], progress: ProgressCallback, *, poll: Ca
             if not thread.is_alive():
                 break
             if time.monotonic() > deadline:
-                raise GenerationError("The image server took too long to make the picture.",
+                raise GenerationError(N_("The image server took too long to make the picture."),
                                       detail=f"no answer within {timeout:.0f} s")
             fraction, note = _split(poll())
             if fraction is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from babel import Locale
 from babel.numbers import format_decimal
 from flask import Blueprint, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from models import profiles
@@ -100,8 +100,15 @@ def format_number(n: int) -> str:
     return format_decimal(n, locale=current())
 
 
+def stored_message(text: str | None) -> str:
+    """A message kept in English in the database (a generation's error, written by the worker), in the
+    reader's language when the catalogue has it. A plain string, so Jinja still escapes it."""
+    return gettext(text) if text else ""
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["get_locale"] = current
     app.jinja_env.globals["languages"] = languages
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["stored_message"] = stored_message
