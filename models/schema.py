@@ -450,3 +450,10 @@ MIGRATIONS.append(
     ALTER TABLE users ADD COLUMN locale TEXT;
     """
 )
+
+# 13: dark mode (issue 9). A member's colour theme: 'light' or 'dark', NULL = follow the system.
+MIGRATIONS.append(
+    """
+    ALTER TABLE users ADD COLUMN theme TEXT CHECK (theme IN ('light', 'dark'));
+    """
+)
