@@ -6,6 +6,8 @@ import random
 
 from PIL import Image, ImageDraw
 
+from imagegen.base import N_
+
 from .palette import mix
 
 _RADIAL = None
@@ -64,7 +66,7 @@ class Renderer:
     """Flat vector rendering; styles subclass it and change how each primitive is drawn."""
 
     key = "flat"
-    label = "Flat vector"
+    label = N_("Flat vector")
     scale = 1.0  # internal resolution relative to the output
     supersample = 2
 

@@ -12,6 +12,8 @@ import random
 
 from PIL import Image, ImageChops, ImageDraw
 
+from imagegen.base import N_
+
 from .render import Renderer, gradient, opacity_mask, paper, radial
 
 _TEXTURES: dict[tuple[int, int], Image.Image] = {}
@@ -57,7 +59,7 @@ def darkness(c, k: float = 0.9) -> int:
 class Ink(Renderer):
     """Ink on warm paper: brush outlines, hatched and stippled tones, a pale wash of colour."""
 
-    key, label = "ink", "Ink line art"
+    key, label = "ink", N_("Ink line art")
     supersample = 2
 
     def __init__(self, plan, seed):

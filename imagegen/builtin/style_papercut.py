@@ -11,6 +11,8 @@ import random
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
+from imagegen.base import N_
+
 from .palette import hue_shift, mix
 from .render import Renderer, gradient, paper
 
@@ -31,7 +33,7 @@ def _fibres(w: int, h: int, seed: int) -> Image.Image:
 class PaperCut(Renderer):
     """Layers of cut card in soft colours, with drop shadows and a fibrous paper texture."""
 
-    key, label = "papercut", "Paper-cut"
+    key, label = "papercut", N_("Paper-cut")
     supersample = 1
 
     def __init__(self, plan, seed):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PIL import Image
 
+from imagegen.base import N_
+
 from .palette import mix
 from .render import Renderer
 
@@ -15,7 +17,7 @@ class Flat(Renderer):
 class Pixel(Renderer):
     """Chunky pixel art: drawn tiny, reduced to a small palette, scaled up with hard edges."""
 
-    key, label = "pixel", "Pixel art"
+    key, label = "pixel", N_("Pixel art")
     supersample = 1
 
     def __init__(self, plan, seed):

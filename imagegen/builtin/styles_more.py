@@ -6,6 +6,8 @@ import math
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
+from imagegen.base import N_
+
 from .palette import hue_shift, mix, scale
 from .render import Renderer, gradient, paper
 
@@ -18,7 +20,7 @@ def _centroid(pts):
 class Watercolour(Renderer):
     """Transparent washes laid twice with wobbly edges on grainy paper."""
 
-    key, label = "watercolour", "Watercolour"
+    key, label = "watercolour", N_("Watercolour")
     scale, supersample = 0.5, 1
 
     def __init__(self, plan, seed):
@@ -72,7 +74,7 @@ class Watercolour(Renderer):
 class LowPoly(Renderer):
     """Faceted shapes: every area is split into triangles, each lit by its own angle."""
 
-    key, label = "lowpoly", "Low-poly"
+    key, label = "lowpoly", N_("Low-poly")
     supersample = 1
 
     def facet(self, pts, c):
@@ -130,7 +132,7 @@ class LowPoly(Renderer):
 class Neon(Renderer):
     """Synthwave: a dark world drawn in glowing outlines, a striped sun and a grid floor."""
 
-    key, label = "neon", "Neon / synthwave"
+    key, label = "neon", N_("Neon / synthwave")
     supersample = 1
 
     def __init__(self, plan, seed):
@@ -226,7 +228,7 @@ class Neon(Renderer):
 class StainedGlass(Renderer):
     """Saturated glass panes held by dark lead lines, each pane a slightly different tone."""
 
-    key, label = "stainedglass", "Stained glass"
+    key, label = "stainedglass", N_("Stained glass")
     supersample = 1
 
     def __init__(self, plan, seed):
