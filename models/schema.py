@@ -457,3 +457,47 @@ MIGRATIONS.append(
     ALTER TABLE users ADD COLUMN theme TEXT CHECK (theme IN ('light', 'dark'));
     """
 )
+
+# 14: federation (issue 10). A local member's RSA key pair (made once, on first need; the private
+# key never leaves this table). What we know of a remote actor: its inboxes, public key and avatar.
+# Outgoing activities wait in `deliveries` (one row per inbox) until delivered or given up; admins'
+# domain blocks (suspend / silence) and the limited-federation allow-list live in `domain_rules`.
+MIGRATIONS.append(
+    """
+    CREATE TABLE actor_keys (
+        user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        public_pem TEXT NOT NULL,
+        private_pem TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    ALTER TABLE users ADD COLUMN inbox_url TEXT;
+    ALTER TABLE users ADD COLUMN shared_inbox_url TEXT;
+    ALTER TABLE users ADD COLUMN public_key_id TEXT;
+    ALTER TABLE users ADD COLUMN public_key_pem TEXT;
+    ALTER TABLE users ADD COLUMN profile_url TEXT;
+    ALTER TABLE users ADD COLUMN avatar_url TEXT;
+    ALTER TABLE users ADD COLUMN fetched_at REAL;
+    CREATE INDEX users_key_id ON users (public_key_id) WHERE public_key_id IS NOT NULL;
+
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        activity TEXT NOT NULL,
+        inbox_url TEXT NOT NULL,
+        actor_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        last_error TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        delivered_at REAL,
+        given_up_at REAL
+    );
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
+
+    CREATE TABLE domain_rules (
+        domain TEXT PRIMARY KEY COLLATE NOCASE,
+        action TEXT NOT NULL CHECK (action IN ('suspend', 'silence', 'allow')),
+        note TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL
+    );
+    """
+)
