@@ -25,7 +25,7 @@ def gradient(size: int) -> Image.Image:
     ramp = Image.linear_gradient("L").resize((size, size))  # 0 at the top, 255 at the bottom
     diagonal = ImageChops.add(ramp, ramp.rotate(90), scale=2)  # (top-to-bottom + left-to-right) / 2
     return Image.merge("RGB", [diagonal.point(lambda v, a=a, b=b: round(a + (b - a) * v / 255))
-                               for a, b in zip(START, END)])
+                               for a, b in zip(START, END, strict=True)])
 
 
 def draw(size: int, *, rounded: bool, motif_scale: float = 1.0) -> Image.Image:
