@@ -29,6 +29,10 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "hide_from_search": (bool, False),
     # Languages (issue 9): what a visitor whose browser asks for no language we have is served in.
     "default_locale": (str, "en"),
+    # Federation (issue 10): on whenever a public URL is set, unless an admin turns it off.
+    "federation_enabled": (bool, True),
+    # Limited federation: only domains on the allow-list at /admin/federation may talk to us.
+    "federation_limited": (bool, False),
 }
 
 
@@ -112,6 +116,8 @@ def validate(form: dict, locales: tuple[str, ...] = ("en",)) -> tuple[dict, dict
         errors["default_locale"] = "locale"
     for key in ("members_can_invite", "block_ai_crawlers", "hide_from_search"):  # checkboxes: absent = off
         values[key] = form.get(key) in ("1", "on", "true", "yes", True)
+    if "federation_form" in form:  # the form's federation section (scripts that leave it out keep the value)
+        values["federation_enabled"] = form.get("federation_enabled") in ("1", "on", "true", "yes", True)
     for key, (low, high) in RANGES.items():
         raw = str(form.get(key) or "").strip()
         values[key] = raw
@@ -138,7 +144,7 @@ def update(conn: sqlite3.Connection, actor, values: dict, defaults: dict | None 
                 f"{key}: {before[key]} -> {values[key]}" if key in ("registration_mode", "members_can_invite",
                                                                      "generations_per_hour", "queue_cap",
                                                                      "block_ai_crawlers", "hide_from_search",
-                                                                     "default_locale")
+                                                                     "default_locale", "federation_enabled")
                 else key
                 for key in changed
             )
