@@ -169,3 +169,14 @@ def set_locale(conn: sqlite3.Connection, user_id: int, locale: str | None) -> No
     """The member's interface language (None: follow the browser, then the instance default)."""
     with transaction(conn):
         conn.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+
+
+THEMES = ("light", "dark")
+
+
+def set_theme(conn: sqlite3.Connection, user_id: int, theme: str | None) -> None:
+    """The member's colour theme, 'light' or 'dark' (None: follow the system)."""
+    if theme is not None and theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}")
+    with transaction(conn):
+        conn.execute("UPDATE users SET theme = ? WHERE id = ?", (theme, user_id))

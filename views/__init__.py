@@ -81,6 +81,12 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(data.bp)
 
+    # Mobile and installable (issue 9): colour theme override, web app manifest, service worker, offline page.
+    from views import pwa, theme
+
+    theme.init_app(app)
+    app.register_blueprint(pwa.bp)
+
     cards.init_app(app)
     app.jinja_env.globals["url_for"] = fast_url_for
     app.jinja_env.filters["reltime"] = reltime
