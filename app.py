@@ -53,6 +53,11 @@ DEFAULTS = {
     "MAX_REQUEST_BYTES": 9 * 1024 * 1024,  # a whole request: an 8 MB upload and its form
     "REMEMBER_DAYS": 30,  # how long "Remember me" keeps a member signed in
     "EXPORTS_PER_DAY": 3,  # account exports a member may ask for in 24 hours (README "Your data")
+    # Federation (README "Federation"): on only with a PUBLIC_URL. Private/loopback addresses and plain
+    # http are refused when fetching and delivering unless this allows them (tests, a LAN).
+    "ALLOW_PRIVATE_FEDERATION": False,
+    "INBOX_RATE_LIMIT": "300 per minute",  # per remote server (the host of the signature's keyId)
+    "DELIVERY_BACKOFF": 30.0,  # seconds before the first retry of a delivery; doubles each time
 }
 
 
@@ -128,6 +133,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from views import register
 
     register(app)
+    from views import federation as federation_views
+
+    federation_views.init_app(app)  # issue 10: ActivityPub (answers 404 while federation is off)
 
     import cli
 
@@ -139,6 +147,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["easel_backend"] = load_backend(app.config["BACKEND"])
 
     app.extensions["easel_worker"] = WorkerPool(app)
+    from federation.delivery import DeliveryWorker
+
+    app.extensions["easel_delivery"] = DeliveryWorker(app)  # started with the workers, by the serving process
     return app
 
 
@@ -194,6 +205,7 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     workers.start()
+    app.extensions["easel_delivery"].start()
     url = app.config["PUBLIC_URL"] or f"http://{app.config['HOST']}:{server.effective_port}"
     log.info("Easel is serving %s (data in %s, %d worker(s), backend %s)",
              url, app.instance_path, workers.size, app.config["BACKEND"])
@@ -205,6 +217,7 @@ def main(argv: list[str] | None = None) -> None:
         log.info("Easel is stopping")
         server.close()
         workers.stop()
+        app.extensions["easel_delivery"].stop()
 
 
 if __name__ == "__main__":

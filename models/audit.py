@@ -11,7 +11,7 @@ ACTIONS = (
     "suspend", "unsuspend", "delete_member", "set_role", "approve_signup", "reject_signup",
     "hide_post", "unhide_post", "approve_post", "reject_post", "dismiss_report", "resolve_report",
     "cancel_generation", "create_invite", "revoke_invite", "update_settings", "add_prompt_rule",
-    "remove_prompt_rule",
+    "remove_prompt_rule", "domain_rule",
 )
 
 

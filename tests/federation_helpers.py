@@ -1,0 +1,48 @@
+"""Helpers for the federation tests: an app with a public URL, signed requests made with test keys."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from federation import keys, signatures
+from tests.conftest import make_app
+
+PUBLIC_URL = "https://easel.test"
+AP = "application/activity+json"
+
+
+def fed_app(data_dir, **overrides):
+    return make_app(data_dir, PUBLIC_URL=PUBLIC_URL, **overrides)
+
+
+def signed_post(client, path: str, activity: dict, key_id: str, private_pem: str, *, host: str = "easel.test",
+                now: float | None = None, body: bytes | None = None, headers: dict | None = None):
+    """POST an activity to one of our inboxes, signed like Mastodon signs it."""
+    body = json.dumps(activity).encode() if body is None else body
+    signed = signatures.signed_headers("POST", f"https://{host}{path}", key_id, private_pem,
+                                       json.dumps(activity).encode() if headers and headers.get("_sign_other")
+                                       else body, now=now)
+    sent = {**signed, "Content-Type": AP, **{k: v for k, v in (headers or {}).items() if not k.startswith("_")}}
+    return client.post(path, data=body, headers=sent, base_url=f"https://{host}")
+
+
+class RemoteActor:
+    """A remote actor made in the test: its document, and its key to sign with."""
+
+    def __init__(self, uri: str = "https://remote.example/users/bob", name: str = "bob"):
+        self.uri = uri
+        self.public, self.private = keys.generate()
+        host = urlsplit(uri).netloc
+        self.doc = {
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": uri, "type": "Person", "preferredUsername": name, "name": name.title(),
+            "summary": "<p>I draw <b>things</b></p>", "inbox": f"{uri}/inbox",
+            "endpoints": {"sharedInbox": f"https://{host}/inbox"},
+            "url": f"https://{host}/@{name}",
+            "publicKey": {"id": f"{uri}#main-key", "owner": uri, "publicKeyPem": self.public},
+        }
+
+    @property
+    def key_id(self) -> str:
+        return self.uri + "#main-key"

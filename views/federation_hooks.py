@@ -1,0 +1,156 @@
+"""Outgoing federation (issue 10): after a member's action has been committed, queue its activity.
+
+One after-request hook reads which action succeeded (the endpoint and its arguments) and queues
+the matching activity for the right inboxes, so the social views and models stay as they were and
+nothing changes while federation is off.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+import federation
+from federation import activities
+from federation.delivery import enqueue
+from models import federation as fed_model
+from models import posts, users
+from models.db import get_db
+
+log = logging.getLogger("easel.federation")
+
+
+def _conn_config():
+    return get_db(), current_app.config
+
+
+def _author_inbox(conn, post_row) -> list[str]:
+    """The inbox of a remote post's author (empty for local posts)."""
+    author = users.get_user(conn, post_row["user_id"])
+    if author is None or author["domain"] is None:
+        return []
+    return [author["shared_inbox_url"] or author["inbox_url"]]
+
+
+def _post_uri(config, row) -> str:
+    return row["uri"] or federation.post_uri(config, row["id"])
+
+
+def _author_uri(config, conn, row) -> str:
+    author = users.get_user(conn, row["user_id"])
+    return author["actor_uri"] if author["domain"] else federation.actor_uri(config, author["username"])
+
+
+def send_post(post_id: int) -> None:
+    """Create: a member's new public post (or reply) to their followers (and a replied-to remote author)."""
+    conn, config = _conn_config()
+    post = posts.get(conn, post_id, None)
+    if post is None or post["domain"] or post["moderation"] is not None:
+        return  # held for review: sent when approved (not yet), never while held
+    inboxes = fed_model.follower_inboxes(conn, post["user_id"])
+    reply_uri, cc = None, []
+    if post["reply_to"]:
+        parent = posts.get_row(conn, post["reply_to"])
+        if parent is not None:
+            reply_uri = _post_uri(config, parent)
+            inboxes += _author_inbox(conn, parent)
+            if parent["uri"]:
+                cc.append(_author_uri(config, conn, parent))
+    activity = activities.create(config, post, reply_uri, cc)
+    if reply_uri and reply_uri in activity["object"]["cc"]:
+        activity["object"]["cc"].remove(reply_uri)
+    enqueue(current_app, conn, post["user_id"], activity, inboxes)
+
+
+def _after_share(args) -> None:
+    post_id = posts.post_for_generation(get_db(), args["generation_id"])
+    if post_id:
+        send_post(post_id)
+
+
+def _after_reply(args) -> None:
+    row = get_db().execute(
+        "SELECT max(id) FROM posts WHERE user_id = ? AND reply_to = ?", (current_user.id, args["post_id"])).fetchone()
+    if row and row[0]:
+        send_post(row[0])
+
+
+def _after_delete(args) -> None:
+    conn, config = _conn_config()
+    row = posts.get_row(conn, args["post_id"])
+    if row is None or not row["deleted_at"] or row["user_id"] != current_user.id:
+        return
+    inboxes = fed_model.follower_inboxes(conn, current_user.id)
+    if row["reply_to"]:
+        parent = posts.get_row(conn, row["reply_to"])
+        if parent is not None:
+            inboxes += _author_inbox(conn, parent)
+    enqueue(current_app, conn, current_user.id, activities.delete(config, current_user.username, row["id"]), inboxes)
+
+
+def _after_like(args, undo: bool = False) -> None:
+    conn, config = _conn_config()
+    row = posts.get_row(conn, args["post_id"])
+    if row is None or not row["uri"]:
+        return  # a like of a local post stays here, as on Mastodon
+    activity = activities.like(config, current_user.username, row["uri"])
+    if undo:
+        activity = activities.undo(config, current_user.username, activity)
+    enqueue(current_app, conn, current_user.id, activity, _author_inbox(conn, row))
+
+
+def _after_repost(args, undo: bool = False) -> None:
+    conn, config = _conn_config()
+    row = posts.get_row(conn, args["post_id"])
+    if row is None:
+        return
+    activity = activities.announce(config, current_user.username, _post_uri(config, row),
+                                   _author_uri(config, conn, row))
+    if undo:
+        activity = activities.undo(config, current_user.username, activity)
+    inboxes = fed_model.follower_inboxes(conn, current_user.id) + _author_inbox(conn, row)
+    enqueue(current_app, conn, current_user.id, activity, inboxes)
+
+
+def _after_settings(args) -> None:
+    from views.federation import person_doc
+
+    conn, config = _conn_config()
+    member = users.get_user(conn, current_user.id)
+    inboxes = fed_model.follower_inboxes(conn, member["id"])
+    if inboxes:
+        enqueue(current_app, conn, member["id"], activities.update_person(config, person_doc(member)), inboxes)
+
+
+HOOKS = {
+    "generations.share": _after_share,
+    "social.reply": _after_reply,
+    "social.delete": _after_delete,
+    "social.like": _after_like,
+    "social.unlike": lambda args: _after_like(args, undo=True),
+    "social.repost": _after_repost,
+    "social.unrepost": lambda args: _after_repost(args, undo=True),
+    "settings.settings": _after_settings,
+}
+
+
+def _after_request(response):
+    hook = HOOKS.get(request.endpoint or "")
+    if hook is None or request.method != "POST" or response.status_code >= 400:
+        return response
+    if not current_user.is_authenticated:
+        return response
+    conn = get_db()
+    if not federation.enabled(current_app.config, conn):
+        return response
+    try:
+        hook(request.view_args or {})
+    except Exception:  # the member's action is done; a federation bug must not turn it into an error page
+        log.exception("federation: queueing after %s failed", request.endpoint)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_after_request)
