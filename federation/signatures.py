@@ -74,22 +74,23 @@ def parse(header: str) -> dict[str, str]:
 
 def key_id_of(headers) -> str:
     """The keyId of a request's Signature header (before it is verified)."""
-    return parse(headers.get("Signature", ""))["keyid"]
+    return parse(headers.get("Signature") or headers.get("signature") or "")["keyid"]
 
 
 def verify(method: str, path: str, headers, body: bytes, public_pem: str, now: float | None = None) -> None:
     """Check a signed request (`path` with its query string); raise SignatureError when it fails.
 
-    `headers` is any case-insensitive mapping (werkzeug's Headers).
+    `headers` is any mapping of header names (werkzeug's Headers or a dict; names in any case).
     """
-    params = parse(headers.get("Signature", ""))
+    headers = {str(name).lower(): value for name, value in headers.items()}
+    params = parse(headers.get("signature", ""))
     if params.get("algorithm", "rsa-sha256").lower() not in ("rsa-sha256", "hs2019"):
         raise SignatureError("unsupported algorithm")
     names = params.get("headers", "date").lower().split()
     required = {"(request-target)", "host", "date"} | ({"digest"} if body else set())
     if not required <= set(names):
         raise SignatureError("the signature must cover " + " ".join(sorted(required)))
-    date = headers.get("Date", "")
+    date = headers.get("date", "")
     try:
         sent = parsedate_to_datetime(date).timestamp()
     except (TypeError, ValueError):
@@ -99,7 +100,7 @@ def verify(method: str, path: str, headers, body: bytes, public_pem: str, now: f
         raise SignatureError("Date is too far from now")
     if body or "digest" in names:
         expected = digest(body or b"")
-        given = [part.strip() for part in headers.get("Digest", "").split(",")]
+        given = [part.strip() for part in headers.get("digest", "").split(",")]
         sha = [part for part in given if part[:8].upper() == "SHA-256="]
         if not sha or sha[0][8:] != expected[8:]:
             raise SignatureError("Digest does not match the body")

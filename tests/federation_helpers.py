@@ -46,3 +46,56 @@ class RemoteActor:
     @property
     def key_id(self) -> str:
         return self.uri + "#main-key"
+
+
+class FakeFediverse:
+    """A remote server on 127.0.0.1 (port 0): serves JSON documents by path and records what is POSTed."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.documents: dict[str, tuple[int, object, str]] = {}
+        self.received: list[tuple[str, dict, bytes]] = []
+        self.gets: list[str] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                fake.gets.append(self.path)
+                status, body, kind = fake.documents.get(self.path, (404, {"error": "not found"}, "application/json"))
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                if status in (301, 302) and isinstance(body, dict):
+                    self.send_header("Location", body["location"])
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                fake.received.append((self.path, dict(self.headers), self.rfile.read(length)))
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def serve(self, path: str, body, status: int = 200, kind: str = AP) -> None:
+        self.documents[path] = (status, body, kind)
+
+    def actor(self, name: str = "bob") -> RemoteActor:
+        actor = RemoteActor(f"{self.base}/users/{name}", name)
+        self.serve(f"/users/{name}", actor.doc)
+        return actor
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
