@@ -58,6 +58,7 @@ class FakeFediverse:
         self.documents: dict[str, tuple[int, object, str]] = {}
         self.received: list[tuple[str, dict, bytes]] = []
         self.gets: list[str] = []
+        self.get_headers: list[dict] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -66,6 +67,7 @@ class FakeFediverse:
 
             def do_GET(self):
                 fake.gets.append(self.path)
+                fake.get_headers.append(dict(self.headers))
                 status, body, kind = fake.documents.get(self.path, (404, {"error": "not found"}, "application/json"))
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
