@@ -80,7 +80,8 @@ REPORT_SQL = """SELECT r.*, ru.username AS reporter_name, tu.username AS target_
         p.caption AS post_caption, p.moderation AS post_moderation, p.deleted_at AS post_deleted_at,
         p.reply_to AS post_reply_to,
         (SELECT m.thumb_name FROM post_media pm JOIN media m ON m.id = pm.media_id
-         WHERE pm.post_id = p.id ORDER BY pm.position LIMIT 1) AS post_thumb
+         WHERE pm.post_id = p.id ORDER BY pm.position LIMIT 1) AS post_thumb,
+        (SELECT pm.alt FROM post_media pm WHERE pm.post_id = p.id ORDER BY pm.position LIMIT 1) AS post_alt
     FROM reports r
     LEFT JOIN users ru ON ru.id = r.reporter_id
     LEFT JOIN users tu ON tu.id = r.target_user_id
