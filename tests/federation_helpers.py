@@ -57,6 +57,7 @@ class FakeFediverse:
 
         self.documents: dict[str, tuple[int, object, str]] = {}
         self.received: list[tuple[str, dict, bytes]] = []
+        self.post_status: dict[str, int] = {}
         self.gets: list[str] = []
         self.get_headers: list[dict] = []
         fake = self
@@ -81,7 +82,7 @@ class FakeFediverse:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 fake.received.append((self.path, dict(self.headers), self.rfile.read(length)))
-                self.send_response(202)
+                self.send_response(fake.post_status.get(self.path, 202))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
