@@ -7,9 +7,11 @@ Catalogues live in translations/ (README "Languages"); a language is offered whe
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask import Blueprint, current_app, has_request_context, request
 from flask_babel import get_locale, gettext
@@ -100,6 +102,16 @@ def format_number(n: int) -> str:
     return format_decimal(n, locale=current())
 
 
+def when(timestamp: float | None) -> str:
+    """A moment in full, the reader's way, in UTC: 'Nov 21, 2026 2:06 PM UTC', '21 Nov 2026 14.06 UTC'."""
+    if not timestamp:
+        return ""
+    moment = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc)
+    language = current()
+    day, clock = format_date(moment.date(), "medium", locale=language), format_time(moment, "short", locale=language)
+    return f"{day} {clock} UTC"
+
+
 def stored_message(text: str | None) -> str:
     """A message kept in English in the database (a generation's error, written by the worker), in the
     reader's language when the catalogue has it. A plain string, so Jinja still escapes it."""
@@ -112,3 +124,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["languages"] = languages
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["stored_message"] = stored_message
+    app.jinja_env.filters["when"] = when
