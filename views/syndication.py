@@ -20,6 +20,7 @@ from models import syndication, users
 from models.db import get_db
 from models.text import linkify
 from views.helpers import isotime
+from views.instance import setting
 from views.urls import absolute_url
 
 bp = Blueprint("syndication", __name__)
@@ -179,7 +180,8 @@ def _entry(post: dict) -> dict:
 def _atom_response(feed: dict, posts: list[dict]):
     entries = [_entry(post) for post in posts]
     newest = max((post["created_at"] for post in posts), default=None)
-    feed["updated"] = isotime(newest or feed.pop("fallback_updated", None) or time.time())
+    fallback = feed.pop("fallback_updated", None)  # an empty feed: when the member joined, else now
+    feed["updated"] = isotime(newest or fallback or time.time())
     feed.setdefault("icon", absolute_url("static", filename="img/logo.svg"))
     body = render_template("atom.xml", feed=feed, entries=entries)
     response = make_response(XML_ILLEGAL.sub("", body))
@@ -196,8 +198,6 @@ def member_feed(username: str):
     member = users.get_local_user(conn, username)
     if member is None or member["status"] != "active":
         abort(404)
-    from views.instance import setting
-
     feed = {
         "id": absolute_url("syndication.member_feed", username=member["username"]),
         "title": _("%(name)s (@%(username)s) on %(instance)s", name=_author_name(dict(member)),
@@ -219,8 +219,6 @@ def tag_feed(tag: str):
     name = tag.lower()
     if not TAG_NAME.fullmatch(name):
         abort(404)
-    from views.instance import setting
-
     self_url = absolute_url("syndication.tag_feed", tag=name)
     feed = {
         "id": self_url,
