@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from models.db import connect
 from tests.conftest import AuthActions, wait_for_status
 from tests.e2e.test_journey import PASSWORD, watch_for_errors
 
@@ -142,3 +143,140 @@ def test_main_pages_have_no_serious_axe_violations(page: Page, easel_app, base_u
     assert checked == len(SIGNED_OUT) + len(SIGNED_IN)
     assert not found, "axe found serious or critical violations:\n" + "\n".join(found)
     assert [e for e in errors if not re.search(r"status of 4\d\d", e)] == []
+
+
+def two_members_two_pictures(app) -> list[int]:
+    """ana (the admin) and budi, who shared two pictures; ids newest first."""
+    backend = app.extensions.get("easel_backend")
+    if hasattr(backend, "delay"):
+        backend.delay = 0.02
+    AuthActions(app.test_client()).signup("ana", PASSWORD)
+    budi_client = app.test_client()
+    budi = AuthActions(budi_client)
+    budi.signup("budi", PASSWORD)
+    ids = []
+    for prompt in ("a red sailboat in a quiet harbour", "a lighthouse on a cliff at night"):
+        generation_id = budi.generate(prompt)
+        wait_for_status(budi_client, generation_id)
+        ids.append(
+            budi.post(f"/generations/{generation_id}/share", {"caption": prompt}, json=True).get_json()["post_id"]
+        )
+    return ids[::-1]
+
+
+def liked_by(app, post_id: int) -> list[str]:
+    conn = connect(app.config["DATABASE"])
+    try:
+        rows = conn.execute(
+            "SELECT u.username FROM likes l JOIN users u ON u.id = l.user_id WHERE l.post_id = ?", (post_id,)
+        )
+        return [row[0] for row in rows]
+    finally:
+        conn.close()
+
+
+FOCUSED_POST = "() => { const p = document.activeElement.closest('article.post'); return p ? p.id : null; }"
+
+
+def test_j_and_k_move_through_the_feed_and_l_likes(page: Page, easel_app, base_url, shot):
+    errors = watch_for_errors(page)
+    newest, older = two_members_two_pictures(easel_app)
+    sign_in(page, "ana")
+    page.goto("/latest")
+    expect(page.locator("article.post")).to_have_count(2)
+
+    page.keyboard.press("j")
+    assert page.evaluate(FOCUSED_POST) == f"post-{newest}"
+    page.keyboard.press("j")
+    assert page.evaluate(FOCUSED_POST) == f"post-{older}"
+    page.keyboard.press("k")
+    assert page.evaluate(FOCUSED_POST) == f"post-{newest}"
+    page.keyboard.press("j")
+    page.keyboard.press("l")
+    second = page.locator(f"#post-{older}")
+    expect(second.locator("button.act-like")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#post-{newest} button.act-like")).to_have_attribute("aria-pressed", "false")
+    assert liked_by(easel_app, older) == ["ana"] and liked_by(easel_app, newest) == []
+    assert page.evaluate(FOCUSED_POST) == f"post-{older}"  # the focus stays on the post
+    shot(page, "a11y-keyboard-liked")
+
+    # Typing in a field: j and l are letters.
+    page.goto(f"/p/{older}")
+    box = page.get_by_label("Your reply")
+    box.click()
+    page.keyboard.type("jl")
+    expect(box).to_have_value("jl")
+    assert liked_by(easel_app, older) == ["ana"]
+
+    # The keys are written down on /about.
+    page.goto("/about")
+    shortcuts = page.locator("section", has=page.get_by_role("heading", name="Keyboard shortcuts"))
+    expect(shortcuts).to_contain_text("j")
+    assert errors == [], errors
+
+
+ANNOUNCED = "() => document.getElementById('announcer').textContent"
+
+
+def test_reply_and_report_move_the_focus_and_the_studio_announces_politely(page: Page, easel_app, base_url, shot):
+    errors = watch_for_errors(page)
+    newest, _older = two_members_two_pictures(easel_app)
+    sign_in(page, "ana")
+
+    # --- A reply: the new reply gets the focus; the form is empty again.
+    page.goto(f"/p/{newest}")
+    page.get_by_label("Your reply").fill("Lovely light on the water")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    reply = page.locator("#replies article.post").filter(has_text="Lovely light")
+    expect(reply).to_have_count(1)
+    expect(reply).to_be_focused()
+    expect(page.get_by_label("Your reply")).to_have_value("")
+    # An empty reply: the focus goes to the field with its message.
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.locator("#e-reply")).to_be_visible()
+    expect(page.get_by_label("Your reply")).to_be_focused()
+
+    # --- A report from the post's menu: focus in the form, then on the thanks.
+    page.goto("/latest")
+    post = page.locator(f"#post-{newest}")
+    post.locator(".post-menu summary").click()
+    post.get_by_role("link", name="Report post").click()
+    reason = post.get_by_label("What is wrong with this post?")
+    expect(reason).to_be_focused()
+    reason.fill("Not what it says.")
+    post.get_by_role("button", name="Send report").click()
+    thanks = post.get_by_text("Thanks, moderators will look at it.")
+    expect(thanks).to_be_focused()
+
+    # --- A like by keyboard: the focus stays on the like button after htmx swapped it.
+    like = page.locator(f"#post-{newest} button.act-like")
+    like.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#post-{newest} button.act-like")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#post-{newest} button.act-like")).to_be_focused()
+
+    # --- The studio: status changes are announced once each, not at every poll.
+    easel_app.extensions["easel_backend"].delay = 0.5
+    page.goto("/studio")
+    page.evaluate(
+        """() => {
+          window.__said = [];
+          new MutationObserver(() => {
+            const text = document.getElementById('announcer').textContent;
+            if (text) window.__said.push(text);
+          }).observe(document.getElementById('announcer'), {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    page.get_by_label("Prompt", exact=True).fill("paper lanterns by a lake at night")
+    page.get_by_role("button", name="Generate").click()
+    card = page.locator("#generations .gen-card").first
+    expect(card).to_have_attribute("data-status", "running", timeout=10_000)
+    expect(card).to_have_attribute("data-status", "done", timeout=20_000)
+    page.wait_for_function("() => window.__said.some(t => t.startsWith('Picture ready'))")
+    said = page.evaluate("() => window.__said")
+    assert said[-1] == "Picture ready: paper lanterns by a lake at night", said
+    assert said.count("Drawing the picture…") == 1, said  # several polls while drawing, one announcement
+    assert page.locator(".gen-state[role=status]").count() == 0
+    assert page.evaluate("() => document.getElementById('announcer').getAttribute('aria-live')") == "polite"
+    shot(page, "a11y-studio-done")
+    assert errors == [], errors
