@@ -178,3 +178,26 @@ def test_the_worker_and_cli_speak_the_default(env):
 
     with env.app.app_context():
         assert gettext("Likes") == "Likes"
+
+
+@pytest.mark.parametrize("n, english, indonesian", [
+    (300, "1 KB", "1 KB"), (380_000, "371 KB", "371 KB"), (1_572_864, "1.5 MB", "1,5 MB"),
+    (5 * 1024 ** 3, "5.00 GB", "5,00 GB"),
+])
+def test_file_sizes(env, n, english, indonesian):
+    from views.i18n import file_size
+
+    for accept, expected in (("en", english), ("id", indonesian)):
+        with env.app.test_request_context("/", headers={"Accept-Language": accept}):
+            assert file_size(n) == expected
+
+
+def test_full_dates(env):
+    import datetime as dt
+
+    from views.i18n import when
+
+    moment = dt.datetime(2026, 8, 17, 14, 5, tzinfo=dt.timezone.utc).timestamp()
+    for accept, expected in (("en", "Aug 17, 2026 2:05\u202fPM UTC"), ("id", "17 Agu 2026 14.05 UTC")):
+        with env.app.test_request_context("/", headers={"Accept-Language": accept}):
+            assert when(moment).replace("\xa0", " ") == expected.replace("\xa0", " ")

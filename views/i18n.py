@@ -102,6 +102,17 @@ def format_number(n: int) -> str:
     return format_decimal(n, locale=current())
 
 
+def file_size(n: int | None) -> str:
+    """Bytes in KB (at least 1), MB or GB with the reader's decimal sign: '372 KB', '1,5 MB'."""
+    n = n or 0
+    language = current()
+    if n < 1024 * 1024:
+        return f"{format_decimal(max(1, round(n / 1024)), locale=language)} KB"
+    if n < 1024 ** 3:
+        return f"{format_decimal(n / 1024 ** 2, format='#,##0.0', locale=language)} MB"
+    return f"{format_decimal(n / 1024 ** 3, format='#,##0.00', locale=language)} GB"
+
+
 def when(timestamp: float | None) -> str:
     """A moment in full, the reader's way, in UTC: 'Nov 21, 2026 2:06 PM UTC', '21 Nov 2026 14.06 UTC'."""
     if not timestamp:
@@ -125,3 +136,4 @@ def init_app(app) -> None:
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["stored_message"] = stored_message
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["file_size"] = file_size
