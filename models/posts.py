@@ -20,6 +20,7 @@ REMIX_POLICIES = ("anyone", "followers", "nobody")
 
 POST_COLUMNS = """
     p.*, u.username, u.display_name, u.domain, u.avatar_media_id, u.status AS author_status,
+    u.actor_uri, u.profile_url AS author_url, u.avatar_url AS remote_avatar_url,
     am.thumb_name AS avatar_name,
     g.prompt, g.negative_prompt, g.seed, g.width, g.height, g.style, g.backend, g.info AS gen_info,
     g.generator_version, ru.username AS remix_of_username

@@ -34,12 +34,13 @@ class RemoteActor:
         self.uri = uri
         self.public, self.private = keys.generate()
         host = urlsplit(uri).netloc
+        origin = f"{urlsplit(uri).scheme}://{host}"
         self.doc = {
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
             "id": uri, "type": "Person", "preferredUsername": name, "name": name.title(),
             "summary": "<p>I draw <b>things</b></p>", "inbox": f"{uri}/inbox",
-            "endpoints": {"sharedInbox": f"https://{host}/inbox"},
-            "url": f"https://{host}/@{name}",
+            "endpoints": {"sharedInbox": f"{origin}/inbox"},
+            "url": f"{origin}/@{name}",
             "publicKey": {"id": f"{uri}#main-key", "owner": uri, "publicKeyPem": self.public},
         }
 
@@ -102,3 +103,27 @@ class FakeFediverse:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def drain(app) -> list[str]:
+    """Work the delivery queue now, in the test's thread, until nothing is due; returns the outcomes."""
+    from federation.delivery import deliver_one
+    from models import deliveries
+    from models.db import connect
+
+    conn = connect(app.config["DATABASE"])
+    outcomes = []
+    try:
+        while True:
+            rows = deliveries.claim_due(conn)
+            if not rows:
+                return outcomes
+            outcomes += [deliver_one(dict(app.config), conn, row) for row in rows]
+    finally:
+        conn.close()
+
+
+def received(fake, kind: str | None = None) -> list[dict]:
+    """The activities a fake server received (of one type)."""
+    found = [json.loads(body) for _path, _headers, body in fake.received]
+    return [activity for activity in found if kind is None or activity.get("type") == kind]

@@ -31,7 +31,7 @@ def post_json(post: dict) -> dict:
         "author": post["username"],
         "caption": post["caption"],
         "seed": post["seed"],
-        "images": [url_for("media.file", name=image["name"]) for image in post["images"]],
+        "images": [image["remote_url"] or url_for("media.file", name=image["name"]) for image in post["images"]],
         "like_count": post["like_count"],
         "reply_count": post["reply_count"],
         "repost_count": post["repost_count"],
