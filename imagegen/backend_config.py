@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from imagegen.backends import remote_kinds
-from imagegen.base import SIZES
+from imagegen.base import N_, SIZES
 from imagegen.http import check_url
 
 TIMEOUT_RANGE = (5, 3600)
@@ -20,6 +20,16 @@ MODEL_MAX = 200
 URL_MAX = 2000
 SECRET_MAX = 4096
 WORKFLOW_MAX = 200_000
+
+
+class Problem(str):
+    """An error message in English (for EASEL_BACKENDS and logs) that keeps its template and values, so
+    the admin page can show it in the reader's language: `gettext(problem.template) % problem.values`."""
+
+    def __new__(cls, template: str, **values):
+        problem = super().__new__(cls, template % values if values else template)
+        problem.template, problem.values = template, values
+        return problem
 
 
 def _int_in(value, low: int, high: int) -> int | None:
@@ -46,42 +56,44 @@ def clean(kind: str, raw: dict) -> tuple[dict, dict[str, str]]:
             raise ValueError(f"keep it under {URL_MAX} characters")
         values["url"] = check_url(url)
     except ValueError as exc:
-        errors["url"] = f"Use an http:// or https:// address ({exc})."
+        errors["url"] = Problem(N_("Use an http:// or https:// address (%(detail)s)."), detail=str(exc))
     secret = str(raw.get("secret") or "").strip()
     if len(secret) > SECRET_MAX:
-        errors["secret"] = f"Keep the key under {SECRET_MAX} characters."
+        errors["secret"] = Problem(N_("Keep the key under %(n)d characters."), n=SECRET_MAX)
     elif secret:
         values["secret"] = secret
     elif raw.get("clear_secret") in yes:
         values["secret"] = ""
     values["model"] = str(raw.get("model") or "").strip()
     if len(values["model"]) > MODEL_MAX:
-        errors["model"] = f"Keep the model name under {MODEL_MAX} characters."
+        errors["model"] = Problem(N_("Keep the model name under %(n)d characters."), n=MODEL_MAX)
     timeout = _int_in(raw.get("timeout", 300), *TIMEOUT_RANGE)
     if timeout is None:
-        errors["timeout"] = "A timeout is a whole number of seconds from %d to %d." % TIMEOUT_RANGE
+        errors["timeout"] = Problem(N_("A timeout is a whole number of seconds from %(low)d to %(high)d."),
+                                    low=TIMEOUT_RANGE[0], high=TIMEOUT_RANGE[1])
     values["timeout"] = timeout or 300
     steps = _int_in(raw.get("steps", 20), *STEPS_RANGE)
     if steps is None:
-        errors["steps"] = "Steps are a whole number from %d to %d." % STEPS_RANGE
+        errors["steps"] = Problem(N_("Steps are a whole number from %(low)d to %(high)d."),
+                                  low=STEPS_RANGE[0], high=STEPS_RANGE[1])
     values["steps"] = steps or 20
     sizes = raw.get("sizes", list(SIZES))
     if isinstance(sizes, str):
         sizes = [s.strip() for s in sizes.split(",") if s.strip()]
     if not sizes or not set(sizes) <= set(SIZES):
-        errors["sizes"] = "Allow at least one of the sizes Easel offers."
+        errors["sizes"] = Problem(N_("Allow at least one of the sizes Easel offers."))
     values["sizes"] = ",".join(s for s in SIZES if s in sizes)
     workflow = str(raw.get("workflow") or "").strip()
     if kind == "comfyui" and workflow:
         from imagegen.comfyui import parse_workflow
 
         if len(workflow) > WORKFLOW_MAX:
-            errors["workflow"] = "The workflow file is too large."
+            errors["workflow"] = Problem(N_("The workflow file is too large."))
         else:
             try:
                 parse_workflow(workflow)
             except ValueError as exc:
-                errors["workflow"] = f"This workflow cannot be used: {exc}."
+                errors["workflow"] = Problem(N_("This workflow cannot be used: %(detail)s."), detail=str(exc))
     values["workflow"] = workflow if kind == "comfyui" else ""
     return values, errors
 

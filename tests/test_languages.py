@@ -201,3 +201,11 @@ def test_full_dates(env):
     for accept, expected in (("en", "Aug 17, 2026 2:05\u202fPM UTC"), ("id", "17 Agu 2026 14.05 UTC")):
         with env.app.test_request_context("/", headers={"Accept-Language": accept}):
             assert when(moment).replace("\xa0", " ") == expected.replace("\xa0", " ")
+
+
+def test_generation_server_form_errors_in_indonesian(env):
+    response = env.admin.post("/admin/backends/automatic1111", {"url": "ftp://gpu.lan", "steps": "999"},
+                              headers={"Accept-Language": "id"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Gunakan alamat http:// atau https://" in page and "Langkah adalah bilangan bulat dari 1 sampai 150." in page

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from imagegen.backend_config import clean, masked
+from imagegen.backend_config import Problem, clean, masked
 from imagegen.backends import build_remote, remote_kinds
 from imagegen.base import SIZES, GenerationError
 from models import backends
@@ -83,7 +83,9 @@ def index():
 def _save(kind: str):
     """Check and store the posted settings; returns (form, errors)."""
     form = _posted_form()
-    values, errors = clean(kind, form)
+    values, problems = clean(kind, form)
+    errors = {field: _(problem.template, **problem.values) if isinstance(problem, Problem) else problem
+              for field, problem in problems.items()}
     if not errors:
         backends.save(get_db(), kind, values)
         log.info("admin %s saved the %s settings", current_user.username, kind)  # never the secret
