@@ -53,3 +53,66 @@ def test_quoted_and_reported_images_have_alt_text(auth, client, shared_post):
     auth.logout()
     auth.login("ana")  # the first member: the admin
     assert "A picture by @ana" in image_alts(client.get("/admin/reports").get_data(as_text=True))
+
+
+def test_follow_button_is_a_toggle(auth):
+    auth.signup("budi")
+    auth.logout()
+    auth.signup("ana")
+    html = auth.client.get("/u/budi").get_data(as_text=True)
+    assert re.search(r'<button[^>]*aria-pressed="false"[^>]*>\s*Follow\s*<', html)
+    html = auth.post("/u/budi/follow", htmx=True).get_data(as_text=True)
+    assert re.search(r'<button[^>]*aria-pressed="true"[^>]*>\s*Following\s*<', html)
+
+
+def test_counts_in_badges_are_read_as_words(auth, client, shared_post):
+    auth.logout()
+    auth.signup("budi")
+    auth.post(f"/p/{shared_post}/like")
+    auth.logout()
+    auth.login("ana")
+    html = client.get("/").get_data(as_text=True)
+    badge = re.search(r'<a id="notif-link".*?</a>', html, re.S).group(0)
+    assert '<span class="count-badge" aria-hidden="true">1</span>' in badge
+    assert '<span class="visually-hidden">1 unread</span>' in badge
+    assert "aria-label" not in badge
+
+
+def test_studio_card_announces_its_status_not_every_poll(auth, client, worker):
+    auth.signup("ana")
+    generation_id = auth.generate("paper lanterns by a lake")
+    html = client.get(f"/generations/{generation_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert re.search(r'data-announce="(Waiting in the queue|Drawing the picture…)"', html)
+    assert 'role="status"' not in html  # the 1 s poll would read it out each time
+    wait_for_status(client, generation_id)
+    html = client.get(f"/generations/{generation_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'data-announce="Picture ready: paper lanterns by a lake"' in html
+
+
+def test_reply_and_report_answers_say_where_the_focus_goes(auth, client, shared_post):
+    answer = auth.post(f"/p/{shared_post}/reply", {"text": "Nice"}, htmx=True).get_data(as_text=True)
+    assert re.search(r'<article class="post" id="post-\d+" tabindex="-1" data-focus-after-swap>', answer)
+    answer = auth.post(f"/p/{shared_post}/reply", {"text": ""}, htmx=True).get_data(as_text=True)
+    assert re.search(r'<textarea id="reply-text"[^>]*data-focus-after-swap', answer)
+    page = client.get(f"/p/{shared_post}").get_data(as_text=True)
+    assert "data-focus-after-swap" not in page  # only in htmx answers
+    auth.logout()
+    auth.signup("budi")
+    form = client.get(f"/p/{shared_post}/report", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert re.search(r"<textarea [^>]*data-focus-after-swap", form)
+    thanks = auth.post(f"/p/{shared_post}/report", {"reason": "spam"}, htmx=True).get_data(as_text=True)
+    assert re.search(r'<p class="notice notice-ok" role="status" tabindex="-1" data-focus-after-swap>', thanks)
+
+
+def test_about_lists_the_keyboard_shortcuts(client):
+    html = client.get("/about").get_data(as_text=True)
+    assert "Keyboard shortcuts" in html
+    assert "<kbd>j</kbd>" in html and "<kbd>k</kbd>" in html and "<kbd>l</kbd>" in html
+
+
+def test_every_page_loads_the_accessibility_script(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<script src="/static/js/a11y.js" defer></script>' in html
+    response = client.get("/static/js/a11y.js")
+    assert response.status_code == 200
+    response.close()
