@@ -281,8 +281,12 @@ PAGES = [
     ("ana", "/studio"), ("ana", "/notifications"), ("ana", "/settings"), ("ana", "/search?q=senja"),
     ("ana", "/about"), ("ana", "/bookmarks"), ("ana", "/tags/senja"), ("ana", "/u/ana/followers"),
     (None, "/"), (None, "/login"), (None, "/signup"), (None, "/about"), (None, "/p/{post}"),
-    ("root", "/admin"), ("root", "/admin/settings"), ("root", "/admin/members"), ("root", "/admin/reports"),
-    ("root", "/admin/audit"),
+    ("ana", "/settings/account"), ("ana", "/settings/data"), ("ana", "/settings/two-factor"),
+    ("ana", "/p/{post}/quote"), ("ana", "/p/{post}/remixes"), ("bo", "/p/{post}/report"), ("bo", "/u/ana/report"),
+    ("bo", "/notifications"), ("ana", "/u/ana/likes"), ("ana", "/offline"),
+    ("root", "/admin"), ("root", "/admin/settings"), ("root", "/admin/members"), ("root", "/admin/members/ana"),
+    ("root", "/admin/reports"), ("root", "/admin/review"), ("root", "/admin/rules"), ("root", "/admin/audit"),
+    ("root", "/admin/signups"), ("root", "/admin/invites"), ("root", "/admin/backends"), ("root", "/admin/data"),
 ]
 
 
