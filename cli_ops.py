@@ -1,4 +1,5 @@
-"""Operating commands: `flask --app app backup | restore | doctor | dataset export` (README "Operating Easel").
+"""Operating commands: `flask --app app backup | restore | doctor | dataset export | seed-demo`
+(README "Operating Easel").
 
 Like cli.py they run on the data folder EASEL_DATA_DIR names, work while the server runs, and never
 start the generation workers. Messages are plain English for the terminal; failures exit non-zero.
@@ -22,17 +23,11 @@ from models import demo, instance
 from models import doctor as checks
 from models.db import close_thread_connections, get_db
 
+_size = backups.human_size
+
 
 def _fail(message: str) -> None:
     raise click.ClickException(message)
-
-
-def _size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return ""
 
 
 def _version() -> str:
@@ -70,6 +65,8 @@ def backup(path: Path, keep: int | None, force: bool) -> None:
     if keep and result.path.parent == path:
         for old in backups.prune(path, keep):
             click.echo(f"Deleted the old backup {old.name} (keeping {keep}).")
+    elif keep:
+        click.echo("--keep applies only when PATH is a folder; nothing was deleted.")
 
 
 @click.command("restore")

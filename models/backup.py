@@ -114,7 +114,8 @@ def _iso(at: float) -> str:
     return dt.datetime.fromtimestamp(at, dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _size(n: float) -> str:
+def human_size(n: float) -> str:
+    """1536 -> '1.5 KB'."""
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -146,7 +147,7 @@ def create(data_dir: str | os.PathLike, db_path: str | os.PathLike, media_dir: s
     secret = Path(data_dir) / "secret_key"
     with tempfile.TemporaryDirectory(prefix=".easel-backup-", dir=out.parent) as work:
         copy = Path(work) / "easel.db"
-        echo(f"Copying the database ({_size(os.path.getsize(db_path))}) with SQLite's online backup...")
+        echo(f"Copying the database ({human_size(os.path.getsize(db_path))}) with SQLite's online backup...")
         snapshot(db_path, copy)
         conn = sqlite3.connect(copy)
         try:
