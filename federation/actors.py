@@ -124,6 +124,21 @@ def fetch_actor(config, conn: sqlite3.Connection, uri: str) -> sqlite3.Row:
     return fed_model.upsert_remote(conn, actor_id, fields)
 
 
+def fetch_by_key_id(config, conn: sqlite3.Connection, key_id: str) -> sqlite3.Row:
+    """The actor that owns a key: Mastodon's keyId is `actor#main-key` (the actor document);
+    GoToSocial's is `actor/main-key`, a small document naming its owner."""
+    url = key_id.split("#", 1)[0]
+    doc = fetch.fetch_json(url, allow_private=allow_private(config))
+    if doc.get("type") in ACTOR_TYPES and doc.get("id") == url and doc.get("inbox"):
+        actor_id, fields = parse_actor(doc)
+        return fed_model.upsert_remote(conn, actor_id, fields)
+    key = doc.get("publicKey") if isinstance(doc.get("publicKey"), dict) else doc
+    owner = key.get("owner") or doc.get("owner")
+    if not isinstance(owner, str) or urlsplit(owner).netloc.lower() != urlsplit(url).netloc.lower():
+        raise ActorError("the key names no owner on its own host")
+    return fetch_actor(config, conn, owner)
+
+
 def remote_actor(config, conn: sqlite3.Connection, uri: str, refresh: bool = False) -> sqlite3.Row:
     """The stored remote actor, fetched when unknown (or when asked to refresh)."""
     row = fed_model.by_actor_uri(conn, uri)

@@ -72,6 +72,7 @@ def card_key(item: dict) -> tuple:
         locale, item["id"], post["id"], post["deleted_at"], post.get("moderation"),
         post["like_count"], post["reply_count"], post["repost_count"], post["remix_count"], post["remix_policy"],
         post["username"], post["display_name"], post.get("avatar_name"), post.get("remix_of_username"),
+        post["caption"], post.get("remote_avatar_url"),  # a remote post's Update changes its caption
         reltime_bucket(post["created_at"]),
         (reposted_by["username"], reposted_by["display_name"]) if reposted_by else None,
         (quoted["id"], quoted["deleted_at"], quoted.get("display_name")) if quoted else None,

@@ -234,7 +234,7 @@ def _verified_actor(conn, body: bytes):
     for attempt in range(2):
         if actor is None or attempt == 1:  # unknown key, or a mismatch: fetch the actor (once)
             try:
-                actor = actors.fetch_actor(config, conn, key_id.split("#", 1)[0])
+                actor = actors.fetch_by_key_id(config, conn, key_id)
             except (FetchError, actors.ActorError) as exc:
                 log.info("inbox: cannot fetch the key %s: %s", key_id, exc)
                 abort(401)
