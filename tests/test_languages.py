@@ -209,3 +209,8 @@ def test_generation_server_form_errors_in_indonesian(env):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Gunakan alamat http:// atau https://" in page and "Langkah adalah bilangan bulat dari 1 sampai 150." in page
+
+
+def test_pages_tell_caches_they_vary_by_language(env):
+    response = env.visitor().client.get("/explore")
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)

@@ -129,8 +129,17 @@ def stored_message(text: str | None) -> str:
     return gettext(text) if text else ""
 
 
+def _vary(response):
+    """Pages are in the language the browser asks for (or the cookie picks): tell caches so."""
+    if response.mimetype in ("text/html", "application/atom+xml"):
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.after_request(_vary)
     app.jinja_env.globals["get_locale"] = current
     app.jinja_env.globals["languages"] = languages
     app.jinja_env.filters["number"] = format_number
