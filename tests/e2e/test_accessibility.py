@@ -125,6 +125,7 @@ def test_main_pages_have_no_serious_axe_violations(page: Page, easel_app, base_u
         violations = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
         found.extend(describe(violations, f"{theme} {label}"))
         checked += 1
+        shot(page, f"a11y-{theme}-{checked:02d}-" + re.sub(r"[^a-z0-9]+", "-", path.format(**data)).strip("-"))
 
     for path in SIGNED_OUT:
         check(path, f"{path} (signed out)")
@@ -185,6 +186,15 @@ def test_j_and_k_move_through_the_feed_and_l_likes(page: Page, easel_app, base_u
     page.goto("/latest")
     expect(page.locator("article.post")).to_have_count(2)
 
+    # The skip link is the first stop of Tab, shows itself, and leads to the content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 40, box
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+
     page.keyboard.press("j")
     assert page.evaluate(FOCUSED_POST) == f"post-{newest}"
     page.keyboard.press("j")
@@ -208,6 +218,11 @@ def test_j_and_k_move_through_the_feed_and_l_likes(page: Page, easel_app, base_u
     expect(box).to_have_value("jl")
     assert liked_by(easel_app, older) == ["ana"]
 
+    # Reduced motion: transitions and animations end at once.
+    page.emulate_media(reduced_motion="reduce")
+    duration = page.evaluate("() => getComputedStyle(document.querySelector('.btn')).transitionDuration")
+    assert all(float(part.strip().rstrip("s")) < 0.001 for part in duration.split(",")), duration
+
     # The keys are written down on /about.
     page.goto("/about")
     shortcuts = page.locator("section", has=page.get_by_role("heading", name="Keyboard shortcuts"))
@@ -222,6 +237,20 @@ def test_reply_and_report_move_the_focus_and_the_studio_announces_politely(page:
     errors = watch_for_errors(page)
     newest, _older = two_members_two_pictures(easel_app)
     sign_in(page, "ana")
+
+    # --- The new-posts banner is announced when it appears (not at every 20 s poll).
+    page.goto("/latest")
+    budi_client = easel_app.test_client()
+    budi = AuthActions(budi_client)
+    budi.login("budi", PASSWORD)
+    generation_id = budi.generate("a whale under the northern lights")
+    wait_for_status(budi_client, generation_id)
+    budi.post(f"/generations/{generation_id}/share", {"caption": "Whale song"}, json=True)
+    poll_now = """() => { const el = document.getElementById('newer');
+      htmx.ajax('GET', el.getAttribute('hx-get'), {source: el, target: el, swap: 'outerHTML'}); }"""
+    page.evaluate(poll_now)
+    expect(page.locator("#newer")).to_contain_text("1 new post")
+    page.wait_for_function(f"() => ({ANNOUNCED})() === '1 new post'")
 
     # --- A reply: the new reply gets the focus; the form is empty again.
     page.goto(f"/p/{newest}")
