@@ -13,7 +13,7 @@ AP = "application/activity+json"
 
 
 def fed_app(data_dir, **overrides):
-    return make_app(data_dir, PUBLIC_URL=PUBLIC_URL, **overrides)
+    return make_app(data_dir, **{"PUBLIC_URL": PUBLIC_URL, **overrides})
 
 
 def signed_post(client, path: str, activity: dict, key_id: str, private_pem: str, *, host: str = "easel.test",

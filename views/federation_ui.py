@@ -70,6 +70,19 @@ def lookup():
                            following=following), status
 
 
+@bp.get("/card")
+def card():
+    """The profile card search shows for '@name@host' (a member must sign in to look people up)."""
+    _require_enabled()
+    q = (request.args.get("q") or "").strip()[:300]
+    if not current_user.is_authenticated:
+        return render_template("partials/_remote_card.html", person=None,
+                               error=_("Sign in to find and follow people on other servers."))
+    person, error = find_remote(q)
+    following = bool(person) and social.is_following(get_db(), current_user.id, person["id"])
+    return render_template("partials/_remote_card.html", person=person, error=error, following=following)
+
+
 def _remote_or_404():
     raw = request.form.get("actor_id", "")
     if not raw.isdigit():

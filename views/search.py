@@ -15,6 +15,19 @@ bp = Blueprint("search", __name__)
 TABS = ("all", "posts", "people", "tags")
 
 
+def remote_handle(q: str) -> str | None:
+    """'@name@host' when the query is a handle on another server and federation is on (issue 10)."""
+    from flask import current_app
+
+    import federation
+    from federation.webfinger import parse_handle
+
+    handle = parse_handle(q) if "@" in q[1:] else None
+    if handle is None or handle[1] == federation.local_host(current_app.config):
+        return None
+    return f"@{handle[0]}@{handle[1]}" if federation.enabled(current_app.config, get_db()) else None
+
+
 @bp.get("/search")
 def search():
     """The results partial for active search, the whole page otherwise; JSON for scripts."""
@@ -28,7 +41,8 @@ def search():
         return jsonify(posts=[item["post"]["id"] for item in results["posts"]],
                        people=[person["username"] for person in results["people"]],
                        tags=[tag["name"] for tag in results["tags"]])
-    context = {"q": q, "tab": tab, "results": results, "trending": [] if q else trending_tags()}
+    context = {"q": q, "tab": tab, "results": results, "trending": [] if q else trending_tags(),
+               "remote_handle": remote_handle(q)}
     # A history restore (back button after hx-push-url) also says HX-Request, but wants the page.
     if is_htmx() and request.headers.get("HX-History-Restore-Request") != "true":
         return render_template("partials/_search_results.html", **context)
