@@ -51,6 +51,11 @@ def set_rule(conn: sqlite3.Connection, actor, domain: str, action: str, note: st
             "INSERT INTO domain_rules (domain, action, note, created_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (domain) DO UPDATE SET action = excluded.action, note = excluded.note",
             (domain, action, note, now()))
+        if action == "suspend":  # a suspended server's people stop following and being followed here
+            conn.execute(
+                """DELETE FROM follows WHERE follower_id IN (SELECT id FROM users WHERE domain = :d OR domain LIKE :sub)
+                   OR followee_id IN (SELECT id FROM users WHERE domain = :d OR domain LIKE :sub)""",
+                {"d": domain, "sub": "%." + domain})
         audit.record(conn, actor, "domain_rule", detail=f"{domain}: {action}")
 
 

@@ -50,6 +50,7 @@ def admin_links() -> list[tuple[str, str, bool]]:
         (_("Instance settings"), "/admin/settings", True),
         (_("Generation servers"), url_for("admin_backends.index"), True),
         (_("Data and consent"), url_for("admin_data.index"), True),
+        (_("Federation"), "/admin/federation", True),
     ]
 
 

@@ -294,7 +294,8 @@ def init_app(app: Flask) -> None:
     app.extensions["csrf"].exempt(bp)  # servers sign their requests; there is no form to carry a token
     app.before_request(_negotiate)
     app.after_request(_vary_accept)
-    from views import federation_hooks, federation_ui
+    from views import admin_federation, federation_hooks, federation_ui
 
     federation_hooks.init_app(app)
     app.register_blueprint(federation_ui.bp)
+    app.register_blueprint(admin_federation.bp)
