@@ -196,7 +196,8 @@ def sentence_literals(source: str, name: str) -> list[str]:
     return found
 
 
-TEMPLATE_FILES = sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html"))
+TEMPLATE_FILES = sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*")
+                        if p.suffix in (".html", ".xml"))
 
 
 @pytest.mark.parametrize("name", TEMPLATE_FILES)
