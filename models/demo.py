@@ -138,7 +138,7 @@ def seed(conn: sqlite3.Connection, backend, media_dir: str, *, members: int, pos
     echo(f"Created {len(user_ids)} demo members.")
 
     pictures: list[dict] = []
-    distinct = max(1, min(images, posts))
+    distinct = min(images, posts)
     for number in range(distinct):
         prompt = f"{rng.choice(SUBJECTS)} {rng.choice(PLACES)} {rng.choice(TIMES)}"
         style, picture_seed = styles[number % len(styles)], rng.randrange(1, 2**31)
