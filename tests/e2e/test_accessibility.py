@@ -309,3 +309,22 @@ def test_reply_and_report_move_the_focus_and_the_studio_announces_politely(page:
     assert page.evaluate("() => document.getElementById('announcer').getAttribute('aria-live')") == "polite"
     shot(page, "a11y-studio-done")
     assert errors == [], errors
+
+
+def test_load_more_keeps_the_focus_in_the_feed(page: Page, easel_app, base_url):
+    errors = watch_for_errors(page)
+    newest, older = two_members_two_pictures(easel_app)
+    budi = AuthActions(easel_app.test_client())
+    budi.login("budi", PASSWORD)
+    for post_id in (older, newest):
+        budi.post(f"/p/{post_id}/quote", {"text": f"Still thinking about {post_id}"})
+    easel_app.config["FEED_PAGE_SIZE"] = 2
+    page.goto("/latest")
+    expect(page.locator("article.post")).to_have_count(2)
+    more = page.get_by_role("link", name="Older posts")
+    more.focus()  # a keyboard user reaches it: it scrolls into view and htmx loads the next page in its place
+    expect(page.locator("article.post")).to_have_count(4)
+    expect(page.locator(f"article.post#post-{newest}")).to_be_focused()  # the first of the new page
+    page.keyboard.press("j")
+    assert page.evaluate(FOCUSED_POST) == f"post-{older}"
+    assert errors == [], errors
