@@ -2,7 +2,8 @@
  *
  * - Announcements: one polite live region (#announcer). A studio card polls every second; only a
  *   change of its status is announced (its data-announce text), and the new-posts banner only when
- *   its text changes, so a screen reader is not told the same thing every poll.
+ *   its text changes, so a screen reader is not told the same thing every poll. A notice that came
+ *   with the page is said once the page has loaded.
  * - Focus after htmx swaps: an element marked data-focus-after-swap in the answer gets the focus
  *   (a new reply, a report's thanks, a field with an error). Otherwise, when the swap removed the
  *   element that had the focus (a like button, "load more", a polling card), the focus goes to its
@@ -139,6 +140,10 @@
     });
     noteCards(document.body, false);
     noteNewer(false);
+    // A notice that came with the page (after a redirect: "Saved.") was in the live region before any
+    // reader listened to it; say it once more now that they do.
+    var notice = document.querySelector("#notices .notice");
+    if (notice) window.setTimeout(function () { announce(notice.textContent.trim()); }, 400);
     document.body.addEventListener("htmx:beforeSwap", rememberFocus);
     document.body.addEventListener("htmx:afterSettle", afterSettle);
     document.addEventListener("keydown", onKey);
