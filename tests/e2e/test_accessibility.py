@@ -296,10 +296,14 @@ def test_reply_and_report_move_the_focus_and_the_studio_announces_politely(page:
           }).observe(document.getElementById('announcer'), {childList: true, characterData: true, subtree: true});
         }"""
     )
+    page.get_by_role("button", name="Generate").click()  # no prompt: the focus goes to the field in error
+    expect(page.locator("#e-prompt")).to_be_visible()
+    expect(page.get_by_label("Prompt", exact=True)).to_be_focused()
     page.get_by_label("Prompt", exact=True).fill("paper lanterns by a lake at night")
     page.get_by_role("button", name="Generate").click()
     card = page.locator("#generations .gen-card").first
     expect(card).to_have_attribute("data-status", "running", timeout=10_000)
+    expect(page.get_by_role("button", name="Generate")).to_be_focused()  # the composer came back: focus kept
     expect(card).to_have_attribute("data-status", "done", timeout=20_000)
     page.wait_for_function("() => window.__said.some(t => t.startsWith('Picture ready'))")
     said = page.evaluate("() => window.__said")
