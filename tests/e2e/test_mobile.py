@@ -121,12 +121,14 @@ def test_no_page_scrolls_sideways_at_360(phone: Page, easel_app, shot):
         response = phone.goto(url)
         assert response.status == 200, url
         problems.append(overflowing(phone, url))
+        shot(phone, "hostile-out" + url.replace("/", "_")[:60])
     sign_in(phone, "ana")
     for path in SIGNED_IN:
         url = path.format(**ids)
         response = phone.goto(url)
         assert response.status == 200, url
         problems.append(overflowing(phone, url))
+        shot(phone, "hostile-in" + url.replace("/", "_")[:60])
     problems = [p for p in problems if p]
     assert not problems, "\n".join(problems)
     assert not errors
