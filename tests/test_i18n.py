@@ -234,6 +234,29 @@ def visible_text(html: str) -> str:
     return " ".join(" ".join(finder.texts).split())
 
 
+def text_nodes(html: str) -> set[str]:
+    finder = TextFinder()
+    finder.feed(html.replace("<head>", "<script>").replace("</head>", "</script>"))
+    finder.close()
+    return {" ".join(text.split()) for text in finder.texts if text.strip()}
+
+
+def english_labels(indonesian: Catalog) -> set[str]:
+    """Whole English messages (a button, a heading, a label: any length) translated differently; a page
+    whose text node is exactly one of them shows untranslated text."""
+    indonesian_strings = set()
+    for message in indonesian:
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        indonesian_strings.update(" ".join(s.split()) for s in strings if s)
+    labels = set()
+    for message in indonesian:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+        labels.update(" ".join(i.split()) for i in ids if not PLACEHOLDER.search(i) and WORD.search(i))
+    return labels - indonesian_strings
+
+
 def english_leftovers(indonesian: Catalog) -> list[re.Pattern]:
     """The English of every message translated differently, as whole phrases of two words or more (the
     literal runs between placeholders); phrases an Indonesian translation itself uses are left out."""
@@ -301,3 +324,5 @@ def test_page_in_indonesian_has_no_english_left(community, indonesian, who, path
     text = visible_text(html)
     leftovers = sorted({p.pattern for p in english_leftovers(indonesian) if p.search(text)})
     assert not leftovers, f"{path}: English in the Indonesian page: {leftovers[:10]}"
+    labels = sorted(text_nodes(html) & english_labels(indonesian))
+    assert not labels, f"{path}: untranslated labels in the Indonesian page: {labels[:10]}"
