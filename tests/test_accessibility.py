@@ -116,3 +116,17 @@ def test_every_page_loads_the_accessibility_script(client):
     response = client.get("/static/js/a11y.js")
     assert response.status_code == 200
     response.close()
+
+
+def test_a_share_form_in_error_marks_and_focuses_its_field(auth, client, worker, app):
+    auth.signup("ana")
+    generation_id = auth.generate("a kite over the rice terraces")
+    wait_for_status(client, generation_id)
+    answer = auth.post(
+        f"/generations/{generation_id}/share", {"caption": "x" * (app.config["CAPTION_MAX"] + 1)}, htmx=True
+    )
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    caption = re.search(r'<textarea id="caption-\d+"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in caption and "data-focus-after-swap" in caption
+    assert re.search(r'<p class="field-error" id="e-caption-\d+" role="alert">', html)
