@@ -79,6 +79,7 @@ def grouped(conn: sqlite3.Connection, user_id: int, limit: int = 300) -> list[di
     """
     rows = conn.execute(
         """SELECT n.*, u.username AS actor_username, u.display_name AS actor_display_name,
+                  u.domain AS actor_domain, coalesce(u.profile_url, u.actor_uri) AS actor_url,
                   p.caption AS post_caption, p.reply_to AS post_reply_to
            FROM notifications n
            JOIN users u ON u.id = n.actor_id
@@ -103,6 +104,7 @@ def grouped(conn: sqlite3.Connection, user_id: int, limit: int = 300) -> list[di
                 "created_at": row["created_at"], "unread": False, "actors": [], "id": row["id"],
             }
             order.append(key)
-        group["actors"].append({"username": row["actor_username"], "display_name": row["actor_display_name"]})
+        group["actors"].append({"username": row["actor_username"], "display_name": row["actor_display_name"],
+                                "domain": row["actor_domain"], "profile_url": row["actor_url"]})
         group["unread"] = group["unread"] or row["read_at"] is None
     return [groups[key] for key in order]

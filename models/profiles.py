@@ -10,7 +10,8 @@ DISPLAY_NAME_MAX = 50
 BIO_MAX = 300
 
 # A member as lists show them: name, handle, bio and avatar thumbnail.
-MEMBER_COLUMNS = "u.id, u.username, u.display_name, u.bio, u.domain, u.avatar_media_id, am.thumb_name AS avatar_name"
+MEMBER_COLUMNS = ("u.id, u.username, u.display_name, u.bio, u.domain, u.avatar_media_id, am.thumb_name AS avatar_name,"
+                  " u.profile_url, u.actor_uri, u.avatar_url AS remote_avatar_url")
 # Members hidden from the viewer in lists: blocked either way.
 BLOCKED_EITHER_WAY = """
     SELECT blocked_id FROM blocks WHERE blocker_id = :viewer

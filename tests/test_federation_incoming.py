@@ -200,3 +200,13 @@ def test_gotosocial_actor_and_key(client, ana, db, remote):
 def test_unknown_types_are_202(client, ana, bob, db, kind):
     send(client, bob, {"id": f"{bob.uri}#x", "type": kind, "actor": bob.uri, "object": ANA})
     assert _one(db, "SELECT count(*) FROM follows") == 0
+
+
+def test_remote_people_link_to_their_own_server(client, ana, bob, remote):
+    """Notifications and follower lists point at a remote person's own profile, never at /u/<name> here."""
+    send(client, bob, payloads.mastodon_follow(bob.uri, ANA))
+    notes = client.get("/notifications").get_data(as_text=True)
+    assert f'href="{bob.doc["url"]}"' in notes and 'href="/u/bob"' not in notes
+    followers = client.get("/u/ana/followers").get_data(as_text=True)
+    assert f'href="{bob.doc["url"]}"' in followers and f"@bob@{remote.base.split('//')[1]}" in followers
+    assert 'name="actor_id"' in followers  # their follow button follows them over there
