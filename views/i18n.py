@@ -97,11 +97,6 @@ def choose():
     return response
 
 
-def format_number(n: int) -> str:
-    """A whole number the reader's way: 1,234 or 1.234."""
-    return format_decimal(n, locale=current())
-
-
 def file_size(n: int | None) -> str:
     """Bytes in KB (at least 1), MB or GB with the reader's decimal sign: '372 KB', '1,5 MB'."""
     n = n or 0
@@ -142,7 +137,6 @@ def init_app(app) -> None:
     app.after_request(_vary)
     app.jinja_env.globals["get_locale"] = current
     app.jinja_env.globals["languages"] = languages
-    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["stored_message"] = stored_message
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["file_size"] = file_size
