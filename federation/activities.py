@@ -87,6 +87,12 @@ def delete(config, username: str, post_id: int) -> dict:
                      [f"{actor}/followers"])
 
 
+def delete_actor(config, username: str) -> dict:
+    """The member deleted their account."""
+    actor = actor_uri(config, username)
+    return _activity("Delete", actor, actor, f"{actor}#delete", [PUBLIC])
+
+
 def update_person(config, person: dict) -> dict:
     return _activity("Update", person["id"], person, to=[PUBLIC], cc=[f"{person['id']}/followers"])
 

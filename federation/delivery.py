@@ -91,8 +91,12 @@ class DeliveryWorker:
     def _loop(self) -> None:
         conn = connect(self.app.config["DATABASE"])
         config = dict(self.app.config)
+        pruned_at = 0.0
         try:
             while not self._stop.is_set():
+                if time.time() - pruned_at > 3600:  # delivered and given-up rows are kept a week
+                    deliveries.prune(conn)
+                    pruned_at = time.time()
                 rows = deliveries.claim_due(conn)
                 for row in rows:
                     if self._stop.is_set():

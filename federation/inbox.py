@@ -157,6 +157,8 @@ def _create(config, conn: sqlite3.Connection, actor: sqlite3.Row, note: dict, si
     if PUBLIC not in audience and "as:Public" not in audience and "Public" not in audience:
         return "ignored"  # followers-only and direct messages are not shown (yet)
     reply_to = _local_post(config, conn, note.get("inReplyTo")) if note.get("inReplyTo") else None
+    if note.get("inReplyTo") and reply_to is None:
+        return "ignored"  # a reply in a conversation we do not have: not a post of its own on home
     followed = conn.execute(
         """SELECT EXISTS (SELECT 1 FROM follows f JOIN users u ON u.id = f.follower_id
                           WHERE f.followee_id = ? AND u.domain IS NULL)""", (actor["id"],)).fetchone()[0]

@@ -210,3 +210,14 @@ def test_remote_people_link_to_their_own_server(client, ana, bob, remote):
     followers = client.get("/u/ana/followers").get_data(as_text=True)
     assert f'href="{bob.doc["url"]}"' in followers and f"@bob@{remote.base.split('//')[1]}" in followers
     assert 'name="actor_id"' in followers  # their follow button follows them over there
+
+
+def test_reply_in_an_unknown_conversation_is_not_a_post_on_home(client, ana, bob, db, remote):
+    actor_id = db.execute("SELECT id FROM users WHERE username = 'ana'").fetchone()[0]
+    send(client, bob, payloads.mastodon_follow(bob.uri, ANA))
+    bob_id = db.execute("SELECT id FROM users WHERE actor_uri = ?", (bob.uri,)).fetchone()[0]
+    db.execute("INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, 0)", (actor_id, bob_id))
+    reply = payloads.mastodon_reply(bob.uri, f"{bob.uri}/statuses/77", "https://elsewhere.example/notes/1",
+                                    "https://elsewhere.example/users/zed", "zed@elsewhere.example")
+    send(client, bob, reply)
+    assert _one(db, "SELECT count(*) FROM posts WHERE uri IS NOT NULL") == 0

@@ -161,3 +161,32 @@ def test_nothing_queued_when_federation_off(tmp_path, remote):
     finally:
         conn.close()
         app.extensions["easel_worker"].stop()
+
+
+def test_held_post_goes_out_when_approved(app, client, ana, remote, bob):
+    from models import prompt_rules
+
+    conn = connect(app.config["DATABASE"])
+    admin_row = conn.execute("SELECT * FROM users WHERE username = 'ana'").fetchone()
+    prompt_rules.add(conn, admin_row, "lighthouse", False, "hold")
+    post_id = _share(app, client, ana)
+    assert conn.execute("SELECT moderation FROM posts WHERE id = ?", (post_id,)).fetchone()[0] == "held"
+    conn.close()
+    drain(app)
+    assert received(remote, "Create") == []  # never while held
+    assert ana.post(f"/admin/posts/{post_id}/approve", json=True).status_code == 200
+    drain(app)
+    assert received(remote, "Create")[0]["object"]["id"] == f"https://easel.test/p/{post_id}"
+
+
+def test_account_deletion_sends_delete_actor(app, client, ana, remote, bob):
+    AuthActions(client).logout()
+    other = AuthActions(client)
+    other.signup("cy")  # ana is the only admin; cy leaves
+    cy_follow = {"id": f"{bob.uri}#follow-cy", "type": "Follow", "actor": bob.uri, "object": "https://easel.test/u/cy"}
+    signed_post(client, "/u/cy/inbox", cy_follow, bob.key_id, bob.private)
+    drain(app)
+    assert other.post("/settings/delete", {"password": "correct horse"}, json=True).status_code == 200
+    drain(app)
+    delete = received(remote, "Delete")[0]
+    assert delete["actor"] == delete["object"] == "https://easel.test/u/cy"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 
 import federation
@@ -124,7 +124,31 @@ def _after_settings(args) -> None:
         enqueue(current_app, conn, member["id"], activities.update_person(config, person_doc(member)), inboxes)
 
 
+def _after_approve(args) -> None:
+    """A moderator approved a held post: it goes out now, as it would have when shared."""
+    if args.get("verb") == "approve":
+        send_post(args["post_id"])
+
+
+def _before_request():
+    """Deleting an account ends its follows in the same transaction: note where its followers are first."""
+    if request.method == "POST" and request.endpoint == "account.delete" and current_user.is_authenticated:
+        conn = get_db()
+        if federation.enabled(current_app.config, conn):
+            g.federation_leaving = (current_user.id, current_user.username,
+                                    fed_model.follower_inboxes(conn, current_user.id))
+
+
+def _after_account_delete(leaving) -> None:
+    user_id, username, inboxes = leaving
+    conn = get_db()
+    row = users.get_user(conn, user_id)
+    if row is not None and row["status"] == "deleted" and inboxes:
+        enqueue(current_app, conn, user_id, activities.delete_actor(current_app.config, username), inboxes)
+
+
 HOOKS = {
+    "admin_moderation.post_action": _after_approve,
     "generations.share": _after_share,
     "social.reply": _after_reply,
     "social.delete": _after_delete,
@@ -137,6 +161,12 @@ HOOKS = {
 
 
 def _after_request(response):
+    leaving = g.pop("federation_leaving", None)
+    if leaving is not None and response.status_code < 400:
+        try:
+            _after_account_delete(leaving)
+        except Exception:
+            log.exception("federation: queueing the account's Delete failed")
     hook = HOOKS.get(request.endpoint or "")
     if hook is None or request.method != "POST" or response.status_code >= 400:
         return response
@@ -153,4 +183,5 @@ def _after_request(response):
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_before_request)
     app.after_request(_after_request)
