@@ -24,6 +24,10 @@ class SignatureError(Exception):
     """The request is unsigned, or its signature, date or digest is wrong."""
 
 
+class BadSignature(SignatureError):
+    """Well formed, but the key does not verify it (the sender's key may have changed: refetch once)."""
+
+
 def digest(body: bytes) -> str:
     return "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
 
@@ -118,4 +122,4 @@ def verify(method: str, path: str, headers, body: bytes, public_pem: str, now: f
     except ValueError:
         raise SignatureError("signature is not base64") from None
     if not keys.verify(public_pem, signature, "\n".join(lines).encode()):
-        raise SignatureError("signature does not verify")
+        raise BadSignature("signature does not verify")

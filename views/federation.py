@@ -230,11 +230,12 @@ def _verified_actor(conn, body: bytes):
         abort(403)
     g.federation_silenced = domain_rules.rule_for(conn, host) == "silence"
     actor = fed_model.by_key_id(conn, key_id)
+    fresh = False
     target = request.full_path if request.query_string else request.path
-    for attempt in range(2):
-        if actor is None or attempt == 1:  # unknown key, or a mismatch: fetch the actor (once)
+    while True:
+        if actor is None:  # an unknown key, or a cached key that did not verify: fetch the actor
             try:
-                actor = actors.fetch_by_key_id(config, conn, key_id)
+                actor, fresh = actors.fetch_by_key_id(config, conn, key_id), True
             except (FetchError, actors.ActorError) as exc:
                 log.info("inbox: cannot fetch the key %s: %s", key_id, exc)
                 abort(401)
@@ -243,11 +244,14 @@ def _verified_actor(conn, body: bytes):
         try:
             signatures.verify(request.method, target, request.headers, body, actor["public_key_pem"])
             return actor
-        except signatures.SignatureError as exc:
-            if "Date" in str(exc) or "Digest" in str(exc) or "cover" in str(exc) or attempt == 1:
+        except signatures.BadSignature as exc:
+            if fresh:
                 log.info("inbox: refused a signature from %s: %s", key_id, exc)
                 abort(401)
-    abort(401)
+            actor = None  # the key may have been rotated: refetch once
+        except signatures.SignatureError as exc:
+            log.info("inbox: refused a signature from %s: %s", key_id, exc)
+            abort(401)
 
 
 def _receive(recipient=None):
