@@ -14,7 +14,9 @@ from models.posts import POST_COLUMNS, POST_FROM, hydrate
 
 FEED_LENGTH = 30
 
-VISIBLE = "p.deleted_at IS NULL AND p.repost_of IS NULL AND p.moderation IS NULL AND u.status = 'active'"
+# Local authors only: a remote post's home is its own server (and its feed there).
+VISIBLE = ("p.deleted_at IS NULL AND p.repost_of IS NULL AND p.moderation IS NULL AND u.status = 'active'"
+           " AND u.domain IS NULL")
 
 # The member's top-level posts, newest first, from the posts_timeline index.
 MEMBER_SQL = f"""SELECT {POST_COLUMNS} {POST_FROM}

@@ -95,3 +95,21 @@ def head_of(page: str) -> HeadParser:
     parser = HeadParser()
     parser.feed(page)
     return parser
+
+
+def remote_post(db, body: str, username: str = "bob", domain: str = "remote.example") -> int:
+    """A text post by a remote (federated) member, with its hashtags indexed as federation stores them."""
+    from models.text import hashtags
+
+    row = db.execute("SELECT id FROM users WHERE username = ? AND domain = ?", (username, domain)).fetchone()
+    author = row[0] if row else db.execute(
+        "INSERT INTO users (username, domain, actor_uri, created_at) VALUES (?, ?, ?, ?)",
+        (username, domain, f"https://{domain}/users/{username}", time.time())).lastrowid
+    now = time.time()
+    post_id = db.execute("INSERT INTO posts (user_id, caption, uri, created_at) VALUES (?, ?, ?, ?)",
+                         (author, body, f"https://{domain}/notes/{now}", now)).lastrowid
+    for tag in hashtags(body):
+        db.execute("INSERT OR IGNORE INTO hashtags (name) VALUES (?)", (tag,))
+        db.execute("INSERT INTO post_tags (tag_id, post_id, created_at) SELECT id, ?, ? FROM hashtags WHERE name = ?",
+                   (post_id, now, tag))
+    return post_id

@@ -10,7 +10,7 @@ import pytest
 from models import posts
 from models.syndication import MEMBER_SQL, TAG_SQL
 from tests.conftest import make_app
-from tests.sharing_helpers import PUBLIC_URL, head_of, member, picture_post, text_post, user_id
+from tests.sharing_helpers import PUBLIC_URL, head_of, member, picture_post, remote_post, text_post, user_id
 
 NS = {"atom": "http://www.w3.org/2005/Atom"}
 A = "{http://www.w3.org/2005/Atom}"
@@ -234,3 +234,10 @@ def test_tag_feed_of_a_non_ascii_tag(app, client, db, ana):
     root = atom(client, "/tags/caf%C3%A9/feed.atom")
     assert root.findtext("atom:id", namespaces=NS) == f"{PUBLIC_URL}/tags/caf%C3%A9/feed.atom"
     assert [e.findtext("atom:id", namespaces=NS) for e in entries(root)] == [f"{PUBLIC_URL}/p/{post_id}"]
+
+
+def test_remote_posts_stay_out_of_tag_feeds(app, client, db, ana):
+    local = picture_post(app, db, "ana", caption="#coast here")
+    remote_post(db, "#coast from elsewhere")
+    got = [e.findtext("atom:id", namespaces=NS) for e in entries(atom(client, "/tags/coast/feed.atom"))]
+    assert got == [f"{PUBLIC_URL}/p/{local}"]

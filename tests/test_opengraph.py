@@ -6,7 +6,7 @@ import pytest
 from models import profiles
 from tests.conftest import make_app
 from tests.moderation_helpers import set_role
-from tests.sharing_helpers import PUBLIC_URL, head_of, member, picture_post, text_post, user_id
+from tests.sharing_helpers import PUBLIC_URL, head_of, member, picture_post, remote_post, text_post, user_id
 
 
 @pytest.fixture
@@ -153,3 +153,11 @@ def test_without_public_url_the_request_host_is_used(tmp_path):
         assert head_of(page).one("og:url") == "http://pi.local:5000/u/ana"
     finally:
         app.extensions["easel_worker"].stop()
+
+
+def test_a_remote_post_has_no_preview_of_ours(app, client, db, ana):
+    post_id = remote_post(db, "Hello from elsewhere")
+    response = client.get(f"/p/{post_id}")
+    assert response.status_code == 200  # shown here, but its preview and canonical URL are its server's
+    head = head_of(response.get_data(as_text=True))
+    assert "og:title" not in head.meta and head.link("canonical") == []

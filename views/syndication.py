@@ -71,9 +71,10 @@ def post_title(post: dict) -> str:
 
 
 def publicly_visible(post: dict | None) -> bool:
-    """What a signed-out visitor may see: the author sees their held or hidden post, strangers must not."""
+    """What a signed-out visitor may see: the author sees their held or hidden post, strangers must not.
+    Only local posts: a remote post's preview and canonical URL belong to its own server."""
     return (bool(post) and not post.get("deleted_at") and post.get("moderation") is None
-            and post.get("author_status") == "active")
+            and post.get("author_status") == "active" and not post.get("domain"))
 
 
 def _images(post: dict) -> list[dict]:
