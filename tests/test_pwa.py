@@ -1,5 +1,6 @@
 """Installable (issue 9): the web app manifest and its icons, the service worker at the root, the offline page."""
 
+import re
 from pathlib import Path
 
 from PIL import Image
@@ -13,7 +14,7 @@ def test_manifest(client):
     assert response.mimetype == "application/manifest+json"
     manifest = response.get_json(force=True)
     assert manifest["name"] == "Easel" and manifest["short_name"] == "Easel"
-    assert manifest["start_url"] == "/" and manifest["scope"] == "/" and manifest["display"] == "standalone"
+    assert manifest["id"] == manifest["start_url"] == manifest["scope"] == "/" and manifest["display"] == "standalone"
     assert manifest["theme_color"] == manifest["background_color"] == "#f6f5f2"
     icons = {(icon["sizes"], icon["purpose"]): icon["src"] for icon in manifest["icons"]}
     assert set(icons) == {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
@@ -67,3 +68,23 @@ def test_offline_page_shows_no_account(client, auth):
     assert "You are offline" in page
     assert "nav-account" not in page and "@ana" not in page
     assert 'class="language-switch"' not in page and 'class="theme-switch"' not in page
+
+
+def test_post_page_lets_phones_load_the_thumbnail(app, client, db):
+    """The original PNG for wide screens; the WebP thumbnail (640w) in srcset and for small screens."""
+    from tests.sharing_helpers import member, picture_post
+
+    member(app, "ana")
+    wide = picture_post(app, db, "ana", caption="wide", size=(768, 512))
+    small = picture_post(app, db, "ana", caption="small", size=(96, 64))
+    page = client.get(f"/p/{wide}").get_data(as_text=True)
+    full, thumb = re.search(r'<img src="(/media/\w+\.png)" srcset="(/media/\w+-thumb\.webp) 640w, \1 768w" '
+                            r'sizes="566px" width="768" height="512"', page).groups()
+    assert f'<source media="(max-width: 640px)" srcset="{thumb}">' in page
+    # Same size as its thumbnail: no srcset to choose from, the thumbnail still goes to phones.
+    page = client.get(f"/p/{small}").get_data(as_text=True)
+    assert re.search(r'<img src="/media/\w+\.png" width="96" height="64"', page)
+    assert re.search(r'<source media="\(max-width: 640px\)" srcset="/media/\w+-thumb\.webp">', page)
+    # Feed cards always show the thumbnail.
+    feed = client.get("/latest").get_data(as_text=True)
+    assert feed.count("-thumb.webp") >= 2 and ".png" not in feed.split("<main", 1)[1].split("</main>")[0]

@@ -31,6 +31,7 @@ def _icon(name: str, size: int, purpose: str = "any") -> dict:
 def manifest():
     settings = instance.settings()
     body = {
+        "id": "/",
         "name": settings["name"],
         "short_name": short_name(settings["name"]),
         "description": settings.get("description") or "",
