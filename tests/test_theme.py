@@ -112,3 +112,14 @@ def test_the_two_dark_palettes_are_identical():
     system = re.search(r':root:not\(\[data-theme="light"\]\) \{(.*?)\}', css, re.S).group(1)
     chosen = re.search(r':root\[data-theme="dark"\] \{(.*?)\}', css, re.S).group(1)
     assert _declarations(system) and _declarations(system) == _declarations(chosen)
+
+
+def test_browser_bar_colours_match_the_stylesheet():
+    """theme-color and the manifest use views/theme.py COLOURS: the --bg of each palette."""
+    from views.theme import COLOURS
+
+    css = CSS.read_text()
+    light = re.search(r":root \{(.*?)\}", css, re.S).group(1)
+    dark = re.search(r':root\[data-theme="dark"\] \{(.*?)\}', css, re.S).group(1)
+    assert re.search(r"--bg:\s*([^;]+);", light).group(1).strip() == COLOURS["light"]
+    assert re.search(r"--bg:\s*([^;]+);", dark).group(1).strip() == COLOURS["dark"]
