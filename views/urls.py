@@ -30,7 +30,9 @@ FAST = {
 # Endpoints whose URL never changes for the process (no arguments, or a static file): built once.
 CONSTANT = {"static", "feed.home", "feed.latest", "feed.bookmarks", "explore.explore", "studio.studio",
             "search.search", "settings.settings", "auth.login", "auth.signup", "auth.logout", "pages.about",
-            "notifications.index", "notifications.badge", "admin_backends.index"}
+            "notifications.index", "notifications.badge", "admin_backends.index", "admin.dashboard",
+            "signups.index", "invites.index", "invites.admin_index", "pwa.manifest", "pwa.service_worker",
+            "i18n.choose", "theme.choose"}
 
 
 def fast_url_for(endpoint: str, **values) -> str:
