@@ -17,6 +17,16 @@ from tests.e2e.test_mobile import OVERFLOW
 SCREENS = {"home": "/", "post": "/p/{post}", "studio": "/studio", "profile": "/u/budi",
            "notifications": "/notifications"}
 WIDTHS = {360: 740, 1280: 800}
+# Load the lazy pictures below the fold too, so a whole-page screenshot shows them (and a broken one fails).
+ALL_IMAGES = """async () => {
+  const images = [...document.images];
+  images.forEach(img => { img.loading = "eager"; });
+  await Promise.all(images.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener("load", done); img.addEventListener("error", done);
+  })));
+  await Promise.all(images.map(img => img.decode().catch(() => null)));  // painted, not just fetched
+  return images.filter(img => !img.naturalWidth).map(img => img.src);
+}"""
 
 
 def languages(app) -> list[str]:
@@ -42,6 +52,9 @@ def test_screens_fit_in_both_widths_themes_and_languages(browser, easel_app, bas
                 for name, path in SCREENS.items():
                     page.goto(path.format(**ids))
                     page.wait_for_load_state("networkidle")
+                    broken = page.evaluate(ALL_IMAGES)
+                    if broken:
+                        problems.append(f"{name} {width} {theme} {language}: pictures did not load: {broken}")
                     found = page.evaluate(OVERFLOW, width)
                     if found["scrollWidth"] > width or found["wide"]:
                         problems.append(f"{name} {width} {theme} {language}: {found}")
