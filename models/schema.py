@@ -501,3 +501,24 @@ MIGRATIONS.append(
     );
     """
 )
+
+# 15: locked accounts (issue 10). A member who approves new followers (`locked`) gets follow requests
+# instead of follows; a remote requester's request keeps its Follow activity id, which the Accept or
+# Reject must name. Our own follows of remote people wait here too until their server accepts.
+# ('follow_request' has been an allowed notification kind since migration 9: no rebuild needed.)
+MIGRATIONS.append(
+    """
+    ALTER TABLE users ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE follow_requests (
+        id INTEGER PRIMARY KEY,
+        requester_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        target_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        activity_id TEXT,
+        created_at REAL NOT NULL,
+        UNIQUE (requester_id, target_id)
+    );
+    -- the review page lists a member's requests newest first; Accept/Reject find ours by activity id
+    CREATE INDEX follow_requests_target ON follow_requests (target_id, id);
+    CREATE INDEX follow_requests_activity ON follow_requests (activity_id) WHERE activity_id IS NOT NULL;
+    """
+)
