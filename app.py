@@ -58,6 +58,13 @@ DEFAULTS = {
     "ALLOW_PRIVATE_FEDERATION": False,
     "INBOX_RATE_LIMIT": "300 per minute",  # per remote server (the host of the signature's keyId)
     "DELIVERY_BACKOFF": 30.0,  # seconds before the first retry of a delivery; doubles each time
+    # Remote pictures (README "Federation"): thumbnails cached in media/remote/ by a background thread.
+    "REMOTE_MEDIA_MAX_BYTES": 8 * 1024 * 1024,  # largest remote picture downloaded
+    "REMOTE_MEDIA_MAX_PIXELS": 40_000_000,  # larger pictures are refused before decoding
+    "REMOTE_MEDIA_TIMEOUT": 10.0,  # seconds for one download
+    "REMOTE_MEDIA_CACHE_BYTES": 500 * 1024 * 1024,  # the folder's cap: least recently shown evicted
+    "REMOTE_MEDIA_MAX_AGE_DAYS": 30.0,  # older thumbnails are deleted (fetched again when next shown)
+    "REMOTE_MEDIA_RETRY_SECONDS": 6 * 3600.0,  # a failed picture is not tried again before this
 }
 
 
@@ -150,6 +157,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from federation.delivery import DeliveryWorker
 
     app.extensions["easel_delivery"] = DeliveryWorker(app)  # started with the workers, by the serving process
+    from federation import media_cache
+
+    media_cache.init_app(app)  # its thread too is started by the serving process
     return app
 
 
@@ -206,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, stop)
     workers.start()
     app.extensions["easel_delivery"].start()
+    app.extensions["easel_media_cache"].start()
     url = app.config["PUBLIC_URL"] or f"http://{app.config['HOST']}:{server.effective_port}"
     log.info("Easel is serving %s (data in %s, %d worker(s), backend %s)",
              url, app.instance_path, workers.size, app.config["BACKEND"])
@@ -218,6 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         server.close()
         workers.stop()
         app.extensions["easel_delivery"].stop()
+        app.extensions["easel_media_cache"].stop()
 
 
 if __name__ == "__main__":

@@ -78,6 +78,7 @@ def card_key(item: dict) -> tuple:
         (quoted["id"], quoted["deleted_at"], quoted.get("display_name")) if quoted else None,
         viewer is not None, viewer == post["user_id"],
         post["liked"], post["reposted"], post["bookmarked"], post["can_remix"],
+        current_app.extensions["easel_media_cache"].card_fact(post),  # remote pictures: thumbnail cached yet?
     )
 
 
