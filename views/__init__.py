@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
         profiles,
         search,
         settings,
+        shell,
         social,
         studio,
     )
@@ -88,6 +89,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(pwa.bp)
 
     cards.init_app(app)
+    shell.init_app(app)
     app.jinja_env.globals["url_for"] = fast_url_for
     app.jinja_env.filters["reltime"] = reltime
     app.jinja_env.filters["isotime"] = isotime
