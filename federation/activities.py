@@ -1,4 +1,5 @@
-"""Building the activities we send: Create/Update/Delete of Notes, Like, Announce, Follow, Accept, Undo.
+"""Building the activities we send: Create/Update/Delete of Notes, Like, Announce, Follow, Accept, Reject,
+Undo.
 
 A Note carries the picture(s) as Image attachments (url, mediaType, width, height, name = alt text),
 the caption (and the prompt, when the author shows it) as HTML, and the generation parameters in
@@ -115,6 +116,18 @@ def follow(config, username: str, target_uri: str) -> dict:
 
 def accept(config, username: str, follow_activity: dict) -> dict:
     return _activity("Accept", actor_uri(config, username), follow_activity)
+
+
+def reject(config, username: str, follow_activity: dict) -> dict:
+    """A locked member said no to a follow request."""
+    return _activity("Reject", actor_uri(config, username), follow_activity)
+
+
+def follow_of(config, follower_uri: str, username: str, activity_id: str | None) -> dict:
+    """The Follow a remote account sent one of our members, rebuilt from its stored id for Accept/Reject."""
+    target = actor_uri(config, username)
+    return {"id": activity_id or f"{follower_uri}#follows/{uuid.uuid5(uuid.NAMESPACE_URL, target).hex}",
+            "type": "Follow", "actor": follower_uri, "object": target}
 
 
 def undo(config, username: str, activity: dict) -> dict:

@@ -34,7 +34,7 @@ def person(config, conn: sqlite3.Connection, member, avatar_url: str | None, sum
         "outbox": f"{uri}/outbox",
         "followers": f"{uri}/followers",
         "following": f"{uri}/following",
-        "manuallyApprovesFollowers": False,
+        "manuallyApprovesFollowers": bool(member["locked"]),
         "discoverable": True,
         "published": _iso(member["created_at"]),
         "endpoints": {"sharedInbox": f"{base_url(config)}/inbox"},

@@ -1,6 +1,8 @@
 """Receiving: what each incoming (already verified) activity does.
 
-Follow is accepted at once (an Accept goes back); Undo takes back a Follow, Like or Announce;
+Follow is accepted at once (an Accept goes back), or held as a request for a member who approves new
+followers; Accept and Reject answer our own follows; Undo takes back a Follow (or a pending request), Like
+or Announce;
 Like and Announce of our posts count like local ones; a Create stores a Note that replies to one
 of our posts, or comes from someone a member follows; Delete and Update change what we stored.
 Anything else is accepted and ignored.
@@ -15,7 +17,7 @@ from federation import PUBLIC, activities, local_post_id, local_username
 from federation.actors import ActorError, html_to_text, parse_actor
 from federation.delivery import enqueue
 from models import federation as fed_model
-from models import social, users
+from models import follow_requests, social, users
 
 log = logging.getLogger("easel.inbox")
 CAPTION_MAX = 5000
@@ -56,9 +58,11 @@ def handle(app, conn: sqlite3.Connection, actor: sqlite3.Row, activity: dict, si
         if member is None:
             return "ignored"
         try:
-            social.follow(conn, actor["id"], member["id"])
+            outcome = follow_requests.follow_or_request(conn, actor["id"], member["id"], _id(activity))
         except social.Blocked:
             return "blocked"
+        if outcome == follow_requests.REQUESTED:
+            return "requested"  # a locked member decides; the Accept or Reject goes out then
         enqueue(app, conn, member["id"], activities.accept(config, member["username"], activity),
                 [actor["inbox_url"]])
         return "followed"
@@ -69,6 +73,8 @@ def handle(app, conn: sqlite3.Connection, actor: sqlite3.Row, activity: dict, si
         if inner == "Follow":
             member = _local_member(config, conn, obj.get("object"))
             if member is not None:
+                if follow_requests.cancel(conn, actor["id"], member["id"]):
+                    return "request_withdrawn"
                 social.unfollow(conn, actor["id"], member["id"])
                 return "unfollowed"
         elif inner in ("Like", "Announce"):
@@ -78,13 +84,7 @@ def handle(app, conn: sqlite3.Connection, actor: sqlite3.Row, activity: dict, si
                 return "undone"
         return "ignored"
     if kind in ("Accept", "Reject"):
-        if isinstance(obj, dict) and obj.get("type") == "Follow":
-            member = _local_member(config, conn, obj.get("actor"))
-            if member is not None and kind == "Reject":
-                social.unfollow(conn, member["id"], actor["id"])
-                return "rejected"
-            return "accepted"
-        return "ignored"
+        return _answer_to_follow(config, conn, actor, kind, obj)
     if kind in ("Like", "Announce"):
         post_id = _local_post(config, conn, obj)
         if post_id is None:
@@ -119,6 +119,29 @@ def handle(app, conn: sqlite3.Connection, actor: sqlite3.Row, activity: dict, si
                 return "updated"
         return "ignored"
     return "ignored"
+
+
+def _answer_to_follow(config, conn: sqlite3.Connection, actor: sqlite3.Row, kind: str, obj) -> str:
+    """Their server accepted or refused one of our follows. The object is the Follow itself, or only its id
+    (Pixelfed and older servers)."""
+    member_id = None
+    if isinstance(obj, dict):
+        if obj.get("type") not in (None, "Follow"):
+            return "ignored"
+        if obj.get("object") is not None and _id(obj.get("object")) != actor["actor_uri"]:
+            return "ignored"  # only the one followed may answer
+        member = _local_member(config, conn, obj.get("actor"))
+        member_id = member["id"] if member is not None else None
+    activity_id = _id(obj)
+    if member_id is None and activity_id is None:
+        return "ignored"
+    if kind == "Accept":
+        return "accepted" if follow_requests.accepted_by_remote(conn, actor["id"], member_id, activity_id) \
+            else "ignored"
+    member_id = follow_requests.rejected_by_remote(conn, actor["id"], member_id, activity_id)
+    if member_id is not None:
+        social.unfollow(conn, member_id, actor["id"])  # a Reject after an Accept ends the follow
+    return "rejected"
 
 
 def _caption(note: dict) -> str:

@@ -154,6 +154,7 @@ def delete_account(conn: sqlite3.Connection, user_id: int, media_dir: str | Path
         for sql in (
             "DELETE FROM bookmarks WHERE user_id = :u",
             "DELETE FROM follows WHERE follower_id = :u OR followee_id = :u",
+            "DELETE FROM follow_requests WHERE requester_id = :u OR target_id = :u",
             "DELETE FROM notifications WHERE user_id = :u OR actor_id = :u",
             "DELETE FROM blocks WHERE blocker_id = :u OR blocked_id = :u",
             "DELETE FROM mutes WHERE muter_id = :u OR muted_id = :u",

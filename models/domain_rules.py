@@ -56,6 +56,11 @@ def set_rule(conn: sqlite3.Connection, actor, domain: str, action: str, note: st
                 """DELETE FROM follows WHERE follower_id IN (SELECT id FROM users WHERE domain = :d OR domain LIKE :sub)
                    OR followee_id IN (SELECT id FROM users WHERE domain = :d OR domain LIKE :sub)""",
                 {"d": domain, "sub": "%." + domain})
+            conn.execute(
+                """DELETE FROM follow_requests
+                   WHERE requester_id IN (SELECT id FROM users WHERE domain = :d OR domain LIKE :sub)
+                      OR target_id IN (SELECT id FROM users WHERE domain = :d OR domain LIKE :sub)""",
+                {"d": domain, "sub": "%." + domain})
         audit.record(conn, actor, "domain_rule", detail=f"{domain}: {action}")
 
 

@@ -174,3 +174,4 @@ def remove_remote_actor_content(conn: sqlite3.Connection, actor_id: int) -> None
             posts_model.delete_in_transaction(conn, row["id"])
         conn.execute("UPDATE users SET status = 'deleted' WHERE id = ? AND domain IS NOT NULL", (actor_id,))
         conn.execute("DELETE FROM follows WHERE follower_id = ? OR followee_id = ?", (actor_id, actor_id))
+        conn.execute("DELETE FROM follow_requests WHERE requester_id = ? OR target_id = ?", (actor_id, actor_id))

@@ -94,7 +94,7 @@ def grouped(conn: sqlite3.Connection, user_id: int, limit: int = 300) -> list[di
     groups: dict[tuple, dict] = {}
     order: list[tuple] = []
     for row in rows:
-        groupable = row["kind"] in ("like", "repost", "follow", "remix")
+        groupable = row["kind"] in ("like", "repost", "follow", "follow_request", "remix")
         key = (row["kind"], row["post_id"]) if groupable else (row["kind"], row["id"])
         group = groups.get(key)
         if group is None:

@@ -124,8 +124,14 @@ def people(conn: sqlite3.Connection, which: str, member_id: int, viewer_id: int 
         followed = {row[0] for row in conn.execute(
             f"SELECT followee_id FROM follows WHERE follower_id = ? AND followee_id IN ({marks})", [viewer_id, *ids]
         )}
+    requested: set[int] = set()
+    if viewer_id and members:
+        requested = {row[0] for row in conn.execute(
+            f"SELECT target_id FROM follow_requests WHERE requester_id = ? AND target_id IN ({marks})",
+            [viewer_id, *ids])}
     for member in members:
         member["following"] = member["id"] in followed
+        member["requested"] = member["id"] in requested
     cursor = rows[-1]["cursor"] if len(rows) == limit else None
     return members, cursor
 

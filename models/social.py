@@ -110,17 +110,22 @@ def unbookmark(conn: sqlite3.Connection, user_id: int, post_id: int) -> bool:
 
 def follow(conn: sqlite3.Connection, follower_id: int, followee_id: int) -> bool:
     with transaction(conn):
-        if follower_id == followee_id:
-            return False
-        if blocked_between(conn, follower_id, followee_id):
-            raise Blocked(followee_id)
-        added = conn.execute(
-            "INSERT OR IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)",
-            (follower_id, followee_id, now()),
-        ).rowcount
-        if added:
-            notify(conn, followee_id, follower_id, "follow")
-        return bool(added)
+        return add_follow(conn, follower_id, followee_id)
+
+
+def add_follow(conn: sqlite3.Connection, follower_id: int, followee_id: int) -> bool:
+    """The follow row and its notification, inside the caller's transaction; False when already following."""
+    if follower_id == followee_id:
+        return False
+    if blocked_between(conn, follower_id, followee_id):
+        raise Blocked(followee_id)
+    added = conn.execute(
+        "INSERT OR IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)",
+        (follower_id, followee_id, now()),
+    ).rowcount
+    if added:
+        notify(conn, followee_id, follower_id, "follow")
+    return bool(added)
 
 
 def unfollow(conn: sqlite3.Connection, follower_id: int, followee_id: int) -> bool:
@@ -152,6 +157,11 @@ def block(conn: sqlite3.Connection, blocker_id: int, blocked_id: int) -> bool:
             "DELETE FROM follows WHERE (follower_id = ? AND followee_id = ?) OR (follower_id = ? AND followee_id = ?)",
             (blocker_id, blocked_id, blocked_id, blocker_id),
         )
+        conn.execute(
+            """DELETE FROM follow_requests WHERE (requester_id = ? AND target_id = ?)
+                                              OR (requester_id = ? AND target_id = ?)""",
+            (blocker_id, blocked_id, blocked_id, blocker_id),
+        )
         return bool(added)
 
 
@@ -181,6 +191,7 @@ def relationship(conn: sqlite3.Connection, viewer_id: int, other_id: int) -> dic
     row = conn.execute(
         """SELECT
              EXISTS (SELECT 1 FROM follows WHERE follower_id = :v AND followee_id = :o) AS following,
+             EXISTS (SELECT 1 FROM follow_requests WHERE requester_id = :v AND target_id = :o) AS requested,
              EXISTS (SELECT 1 FROM follows WHERE follower_id = :o AND followee_id = :v) AS follows_you,
              EXISTS (SELECT 1 FROM blocks WHERE blocker_id = :v AND blocked_id = :o) AS blocking,
              EXISTS (SELECT 1 FROM blocks WHERE blocker_id = :o AND blocked_id = :v) AS blocked_by,

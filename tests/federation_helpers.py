@@ -127,3 +127,17 @@ def received(fake, kind: str | None = None) -> list[dict]:
     """The activities a fake server received (of one type)."""
     found = [json.loads(body) for _path, _headers, body in fake.received]
     return [activity for activity in found if kind is None or activity.get("type") == kind]
+
+
+def accept_follow(client, remote: RemoteActor, username: str = "ana", kind: str = "Accept", host: str = "easel.test"):
+    """The remote server accepts (or rejects) our member's Follow, the way Mastodon does: the whole Follow."""
+    import uuid
+
+    ours = f"https://{host}/u/{username}"
+    follow = {"id": f"{ours}#follows/{uuid.uuid5(uuid.NAMESPACE_URL, remote.uri).hex}", "type": "Follow",
+              "actor": ours, "object": remote.uri}
+    answer = {"id": f"{remote.uri}#{kind.lower()}-{uuid.uuid4().hex}", "type": kind, "actor": remote.uri,
+              "object": follow}
+    response = signed_post(client, "/inbox", answer, remote.key_id, remote.private, host=host)
+    assert response.status_code == 202, response.get_data(as_text=True)
+    return response

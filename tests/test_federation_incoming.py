@@ -8,7 +8,15 @@ from federation import keys
 from models.db import connect
 from tests import federation_payloads as payloads
 from tests.conftest import AuthActions, wait_for_status
-from tests.federation_helpers import FakeFediverse, RemoteActor, drain, fed_app, received, signed_post
+from tests.federation_helpers import (
+    FakeFediverse,
+    RemoteActor,
+    accept_follow,
+    drain,
+    fed_app,
+    received,
+    signed_post,
+)
 
 ANA = "https://easel.test/u/ana"
 
@@ -120,6 +128,7 @@ def test_pixelfed_photos_from_someone_followed_reach_home(client, ana, bob, db, 
     found = client.get(f"/federation/lookup?q=@bob@{remote.base.split('//')[1]}",
                        headers={"Accept": "application/json"}).get_json()
     ana.post("/federation/follow", {"actor_id": str(found["id"])}, json=True)
+    accept_follow(client, bob)  # their server accepts: until then, bob's posts are nobody's here
     note_id = f"{remote.base}/p/bob/777"
     images = [(f"{remote.base}/storage/a.jpg", "Boats at the pier"), (f"{remote.base}/storage/b.jpg", "")]
     send(client, bob, payloads.pixelfed_create(bob.uri, note_id, images))

@@ -6,7 +6,7 @@ import pytest
 
 from models.db import connect
 from tests.conftest import AuthActions, wait_for_status
-from tests.federation_helpers import FakeFediverse, drain, fed_app, received, signed_post
+from tests.federation_helpers import FakeFediverse, accept_follow, drain, fed_app, received, signed_post
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
@@ -110,7 +110,9 @@ def _follow_bob(ana, remote, bob):
                               headers={"Accept": "application/json"})
     assert response.status_code == 200, response.get_data(as_text=True)
     conn_id = response.get_json()["id"]
-    assert ana.post("/federation/follow", {"actor_id": str(conn_id)}, json=True).get_json()["following"] is True
+    answer = ana.post("/federation/follow", {"actor_id": str(conn_id)}, json=True).get_json()
+    assert answer["following"] is False and answer["requested"] is True  # until their server accepts
+    accept_follow(ana.client, bob)
     return conn_id
 
 

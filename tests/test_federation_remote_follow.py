@@ -6,7 +6,7 @@ import pytest
 
 from models.db import connect
 from tests.conftest import AuthActions
-from tests.federation_helpers import FakeFediverse, drain, fed_app, received
+from tests.federation_helpers import FakeFediverse, accept_follow, drain, fed_app, received
 
 
 @pytest.fixture
@@ -59,11 +59,16 @@ def test_follow_from_the_card(client, ana, remote, app):
     conn = connect(app.config["DATABASE"])
     actor_id = conn.execute("SELECT id FROM users WHERE actor_uri = ?", (bob.uri,)).fetchone()[0]
     button = ana.post("/federation/follow", {"actor_id": str(actor_id)}, htmx=True)
-    assert button.status_code == 200 and "Following" in button.get_data(as_text=True)
-    assert conn.execute("SELECT count(*) FROM follows").fetchone()[0] == 1
-    conn.close()
+    assert button.status_code == 200 and "Requested" in button.get_data(as_text=True)  # until bob's server accepts
+    assert conn.execute("SELECT count(*) FROM follow_requests").fetchone()[0] == 1
     drain(app)
-    assert received(remote, "Follow")[0]["object"] == bob.uri
+    follow = received(remote, "Follow")[0]
+    assert follow["object"] == bob.uri
+    assert conn.execute("SELECT activity_id FROM follow_requests").fetchone()[0] == follow["id"]
+    accept_follow(client, bob)
+    assert conn.execute("SELECT count(*) FROM follows").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM follow_requests").fetchone()[0] == 0
+    conn.close()
 
 
 @pytest.mark.parametrize("q, status", [("not a handle", 422), ("@nobody@127.0.0.1:1", 404)])

@@ -105,11 +105,12 @@ def test_two_instances_federate(pair):
     card = b.client.get("/federation/card", query_string={"q": f"@ana@{a.host}"}).get_data(as_text=True)
     assert f"@ana@{a.host}" in card and 'name="actor_id"' in card
     ana_on_b = scalar(b, "SELECT id FROM users WHERE actor_uri = ?", f"{a.url}/u/ana")
-    assert b.auth.post("/federation/follow", {"actor_id": str(ana_on_b)}, json=True).get_json()["following"]
+    assert b.auth.post("/federation/follow", {"actor_id": str(ana_on_b)}, json=True).get_json()["requested"]
     wait(lambda: scalar(a, "SELECT count(*) FROM follows f JOIN users u ON u.id = f.follower_id"
                            " WHERE u.actor_uri = ?", f"{b.url}/u/bob") == 1, what="A to record bob's follow")
     wait(lambda: scalar(a, "SELECT count(*) FROM deliveries WHERE delivered_at IS NOT NULL") >= 1,
          what="A's Accept to be delivered")
+    wait(lambda: scalar(b, "SELECT count(*) FROM follows") == 1, what="B to turn bob's request into a follow")
 
     # ana posts on A: it reaches bob's home on B with its image URL and alt text
     post_id = share(a, "a red kite over the dunes", "Windy day", "A red kite high above sand dunes")

@@ -82,6 +82,11 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(data.bp)
 
+    # Locked accounts (issue 10): "Approve new followers" and the follow requests page.
+    from views import follow_requests
+
+    app.register_blueprint(follow_requests.bp)
+
     # Mobile and installable (issue 9): colour theme override, web app manifest, service worker, offline page.
     from views import pwa, theme
 

@@ -157,6 +157,7 @@ HOOKS = {
     "social.repost": _after_repost,
     "social.unrepost": lambda args: _after_repost(args, undo=True),
     "settings.settings": _after_settings,
+    "follow_requests.privacy": _after_settings,  # manuallyApprovesFollowers changed
 }
 
 

@@ -13,7 +13,7 @@ import federation
 from federation import activities, actors, webfinger
 from federation.delivery import enqueue
 from federation.fetch import FetchError
-from models import domain_rules, social, users
+from models import domain_rules, follow_requests, social, users
 from models import federation as fed_model
 from models.db import get_db
 from views import instance as instance_view
@@ -60,14 +60,14 @@ def lookup():
         return redirect(url_for("profiles.profile", username=handle[0]), 303)
     person, error = find_remote(q)
     status = 200 if person else (422 if webfinger.parse_handle(q) is None else 404)
-    following = bool(person) and social.is_following(get_db(), current_user.id, person["id"])
+    following, requested = _state(person)
     if wants_json():
         if person is None:
             return jsonify({"error": error}), status
         return jsonify({"id": person["id"], "actor": person["actor_uri"], "following": following,
-                        "handle": f"@{person['username']}@{person['domain']}"})
+                        "requested": requested, "handle": f"@{person['username']}@{person['domain']}"})
     return render_template("federation_profile.html", person=person, error=error, q=q,
-                           following=following), status
+                           following=following, requested=requested), status
 
 
 @bp.get("/card")
@@ -79,8 +79,9 @@ def card():
         return render_template("partials/_remote_card.html", person=None,
                                error=_("Sign in to find and follow people on other servers."))
     person, error = find_remote(q)
-    following = bool(person) and social.is_following(get_db(), current_user.id, person["id"])
-    return render_template("partials/_remote_card.html", person=person, error=error, following=following)
+    following, requested = _state(person)
+    return render_template("partials/_remote_card.html", person=person, error=error, following=following,
+                           requested=requested)
 
 
 def _remote_or_404():
@@ -93,11 +94,22 @@ def _remote_or_404():
     return row
 
 
-def _answer(person, following: bool):
+def _state(person) -> tuple[bool, bool]:
+    """(following, requested): a follow their server has accepted, or one still waiting for its Accept."""
+    if person is None:
+        return False, False
+    conn = get_db()
+    following = social.is_following(conn, current_user.id, person["id"])
+    return following, not following and follow_requests.is_pending(conn, current_user.id, person["id"])
+
+
+def _answer(person):
+    following, requested = _state(person)
     if wants_json():
-        return jsonify({"following": following, "actor": person["actor_uri"]})
+        return jsonify({"following": following, "requested": requested, "actor": person["actor_uri"]})
     if is_htmx():
-        return render_template("partials/_remote_follow_button.html", person=person, following=following)
+        return render_template("partials/_remote_follow_button.html", person=person, following=following,
+                               requested=requested)
     return redirect(url_for("federation_ui.lookup", q=f"@{person['username']}@{person['domain']}"), 303)
 
 
@@ -107,14 +119,15 @@ def follow():
     _require_enabled()
     person = _remote_or_404()
     conn = get_db()
+    activity = activities.follow(current_app.config, current_user.username, person["actor_uri"])
     try:
-        added = social.follow(conn, current_user.id, person["id"])
+        # pending until their server sends Accept(Follow), as on Mastodon
+        added = follow_requests.request_remote(conn, current_user.id, person["id"], activity["id"])
     except social.Blocked:
         abort(403)
     if added:
-        activity = activities.follow(current_app.config, current_user.username, person["actor_uri"])
         enqueue(current_app, conn, current_user.id, activity, [person["inbox_url"]])
-    return _answer(person, True)
+    return _answer(person)
 
 
 @bp.post("/unfollow")
@@ -123,9 +136,10 @@ def unfollow():
     _require_enabled()
     person = _remote_or_404()
     conn = get_db()
-    if social.unfollow(conn, current_user.id, person["id"]):
+    if social.unfollow(conn, current_user.id, person["id"]) or follow_requests.cancel(conn, current_user.id,
+                                                                                        person["id"]):
         config = current_app.config
         activity = activities.undo(config, current_user.username,
                                    activities.follow(config, current_user.username, person["actor_uri"]))
         enqueue(current_app, conn, current_user.id, activity, [person["inbox_url"]])
-    return _answer(person, False)
+    return _answer(person)

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from models import posts, social, users
+from models import follow_requests, posts, social, users
 from models.db import get_db
 from views.helpers import is_htmx, json_error, redirect_back, wants_json
 from views.limits import post_limit
@@ -178,10 +178,15 @@ def _member_or_404(username: str):
 def _follow_answer(member, verb: str):
     conn = get_db()
     following = social.is_following(conn, current_user.id, member["id"])
+    requested = not following and follow_requests.is_pending(conn, current_user.id, member["id"])
     if wants_json():
-        return jsonify({"following": following, "username": member["username"]})
+        body = {"following": following, "username": member["username"]}
+        if requested:  # only for members who approve new followers: other answers stay as they were
+            body["requested"] = True
+        return jsonify(body)
     if is_htmx():
-        return render_template("partials/_follow_button.html", member=member, following=following)
+        return render_template("partials/_follow_button.html", member=member, following=following,
+                               requested=requested)
     return redirect_back(url_for("profiles.profile", username=member["username"]))
 
 
@@ -192,7 +197,7 @@ def follow(username: str):
     if member["id"] == current_user.id:
         abort(422)
     try:
-        social.follow(get_db(), current_user.id, member["id"])
+        follow_requests.follow_or_request(get_db(), current_user.id, member["id"])  # a locked member: a request
     except social.Blocked:
         abort(403)
     return _follow_answer(member, "follow")
@@ -202,5 +207,6 @@ def follow(username: str):
 @login_required
 def unfollow(username: str):
     member = _member_or_404(username)
-    social.unfollow(get_db(), current_user.id, member["id"])
+    if not social.unfollow(get_db(), current_user.id, member["id"]):
+        follow_requests.cancel(get_db(), current_user.id, member["id"])  # "Requested" clicked again
     return _follow_answer(member, "unfollow")
