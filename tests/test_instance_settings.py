@@ -68,7 +68,7 @@ def test_unchecked_box_turns_members_can_invite_off(env):
 def test_name_shows_in_title_and_header(env):
     env.admin.post("/admin/settings", GOOD)
     page = env.visitor().client.get("/explore").get_data(as_text=True)
-    assert "· Riverside Pixel Club</title>" in page
+    assert "&middot; Riverside Pixel Club</title>" in page
     assert "<span>Riverside Pixel Club</span>" in page
 
 

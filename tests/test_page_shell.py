@@ -66,3 +66,17 @@ def test_visitors_see_sign_up_only_while_registration_is_open(app, client):
         instance.save(get_db(), {"registration_mode": "closed"})
     assert ">Sign up</a>" not in header(client.get("/explore").get_data(as_text=True))
     assert "@ana" in header(admin.client.get("/explore").get_data(as_text=True))
+
+
+def test_feed_pages_are_ascii_when_their_content_is(app, client, worker):
+    """Entities, not "·" or "×", in the chrome: an ASCII page encodes ~50x faster (views/shell.ascii_html)."""
+    from tests.conftest import wait_for_status
+
+    ana = member(app, "ana")
+    generation_id = ana.generate("a lighthouse at dusk", seed="3")
+    wait_for_status(ana.client, generation_id)
+    ana.post(f"/generations/{generation_id}/share", {"caption": "Evening walk"}, json=True)
+    home = ana.client.get("/").get_data(as_text=True)
+    assert 'class="post"' in home and "&times;" in home and home.isascii()
+    assert client.get("/latest").get_data(as_text=True).isascii()
+    assert "Easel &#8212; pictures from prompts" in client.get("/explore").get_data(as_text=True)

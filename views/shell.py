@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from views.cards import CardCache, _placeholder
 
@@ -84,6 +84,18 @@ def _icon(name: str) -> Markup:
     return current_app.jinja_env.get_template("_icons.html").module.icon(name)
 
 
+def ascii_html(text: str) -> Markup:
+    """Escaped text with every non-ASCII character as a numeric entity (the same page to a reader).
+
+    Why: one "—" or "·" anywhere in a page's template text makes CPython hold the whole ~80 KB page
+    as a wider string and encode it to UTF-8 character by character (~190 µs instead of ~4 µs).
+    The chrome of the feed pages is therefore ASCII (`&middot;`, `&times;`, this filter); members'
+    own text stays as it is.
+    """
+    return Markup(str(escape(text)).encode("ascii", "xmlcharrefreplace").decode("ascii"))
+
+
 def init_app(app) -> None:
     app.extensions["easel_headers"] = CardCache(HEADER_CACHE_SIZE)
     app.jinja_env.globals.update(topbar=topbar, icon_sprite=icon_sprite, icon=_icon)
+    app.jinja_env.filters["ascii_html"] = ascii_html
