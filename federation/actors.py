@@ -112,6 +112,7 @@ def parse_actor(doc: dict) -> tuple[str, dict]:
         "public_key_pem": key["publicKeyPem"],
         "profile_url": _url_of(doc.get("url")) or uri,
         "avatar_url": _url_of(doc.get("icon")),
+        "locked": 1 if doc.get("manuallyApprovesFollowers") is True else 0,
     }
 
 

@@ -12,7 +12,7 @@ from models.db import now, transaction
 from models.notifications import notify
 
 REMOTE_FIELDS = ("username", "domain", "display_name", "bio", "inbox_url", "shared_inbox_url", "public_key_id",
-                 "public_key_pem", "profile_url", "avatar_url")
+                 "public_key_pem", "profile_url", "avatar_url", "locked")
 
 
 def key_pair(conn: sqlite3.Connection, user_id: int, generate: Callable[[], tuple[str, str]]) -> sqlite3.Row:
@@ -37,6 +37,7 @@ def upsert_remote(conn: sqlite3.Connection, actor_uri: str, info: dict) -> sqlit
     values = {key: info.get(key) for key in REMOTE_FIELDS}
     values["display_name"] = values["display_name"] or ""
     values["bio"] = values["bio"] or ""
+    values["locked"] = 1 if values["locked"] else 0  # manuallyApprovesFollowers: shown as a lock
     with transaction(conn):
         row = conn.execute("SELECT id FROM users WHERE actor_uri = ?", (actor_uri,)).fetchone()
         if row is None:

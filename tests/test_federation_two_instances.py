@@ -160,3 +160,24 @@ def test_two_instances_federate(pair):
     assert 'alt="A paper lantern glowing in rain"' in b.client.get("/").get_data(as_text=True)
     assert scalar(a, "SELECT count(*) FROM deliveries WHERE given_up_at IS NOT NULL") == 0
     assert scalar(b, "SELECT count(*) FROM deliveries WHERE given_up_at IS NOT NULL") == 0
+
+
+def test_locked_member_approves_a_follow_from_another_instance(pair):
+    a, b = pair
+    a.auth.signup("ana")
+    b.auth.signup("bob")
+    assert a.auth.post("/settings/followers", {"locked": "on"}, json=True).get_json()["locked"] is True
+    a.start_threads()
+    b.start_threads()
+    card = b.client.get("/federation/card", query_string={"q": f"@ana@{a.host}"}).get_data(as_text=True)
+    assert 'href="#i-lock"' in card  # her actor says manuallyApprovesFollowers
+    ana_on_b = scalar(b, "SELECT id FROM users WHERE actor_uri = ?", f"{a.url}/u/ana")
+    assert b.auth.post("/federation/follow", {"actor_id": str(ana_on_b)}, json=True).get_json()["requested"]
+    wait(lambda: scalar(a, "SELECT count(*) FROM follow_requests") == 1, what="A to hold bob's request")
+    time.sleep(0.3)
+    assert scalar(b, "SELECT count(*) FROM follows") == 0  # no Accept while ana has not decided
+    request_id = scalar(a, "SELECT id FROM follow_requests")
+    assert a.auth.post(f"/follow-requests/{request_id}/approve", json=True).get_json()["approved"] is True
+    wait(lambda: scalar(b, "SELECT count(*) FROM follows") == 1, what="ana's Accept to reach B")
+    assert scalar(b, "SELECT count(*) FROM follow_requests") == 0
+    assert scalar(a, "SELECT count(*) FROM follows") == 1
