@@ -13,7 +13,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from models import social
+from models import follow_requests, social
 
 KINDS = ("following", "blocks", "mutes")
 MAX_BYTES = 1024 * 1024
@@ -47,6 +47,7 @@ class Result:
     not_found: list[str] = field(default_factory=list)
     remote: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # a block stands between you (following only)
+    requested: list[str] = field(default_factory=list)  # they approve new followers: a request was sent
 
 
 def parse(data: bytes) -> list[Address]:
@@ -109,11 +110,17 @@ def apply(conn: sqlite3.Connection, user_id: int, kind: str, addresses: list[Add
             continue
         handle = row["username"]
         if kind == "following":
+            was_pending = follow_requests.is_pending(conn, user_id, row["id"])
+            already = social.is_following(conn, user_id, row["id"])
             try:
-                changed = social.follow(conn, user_id, row["id"])
+                outcome = follow_requests.follow_or_request(conn, user_id, row["id"])
             except social.Blocked:
                 result.refused.append(handle)
                 continue
+            if outcome == follow_requests.REQUESTED:
+                (result.already if was_pending else result.requested).append(handle)
+                continue
+            changed = not already
         elif kind == "blocks":
             changed = social.block(conn, user_id, row["id"])
         else:

@@ -272,3 +272,21 @@ def test_accept_naming_only_the_follow_id(app, db, remote):
     accept = {"id": f"{bob.uri}#a", "type": "Accept", "actor": bob.uri, "object": follow_id}
     assert signed_post(ana.client, "/inbox", accept, bob.key_id, bob.private).status_code == 202
     assert one(db, "SELECT count(*) FROM follows") == 1
+
+
+def test_import_of_a_following_list_asks_locked_members(app, ana, bob, db):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    member(app, "carl")
+    form = {"csrf_token": bob.token(), "kind": "following",
+            "file": FileStorage(io.BytesIO(b"Account address,Show boosts\nana@easel.test,true\ncarl,true\n"),
+                                filename="following.csv")}
+    boundary, body = encode_multipart(form)
+    answer = bob.client.post("/settings/data/import", data=body,
+                             content_type=f"multipart/form-data; boundary={boundary}",
+                             headers={"Accept": "application/json"}).get_json()
+    assert answer["done"] == ["carl"] and answer["requested"] == ["ana"]
+    assert one(db, "SELECT count(*) FROM follow_requests") == 1 and one(db, "SELECT count(*) FROM follows") == 1

@@ -199,8 +199,11 @@ def import_list():
         return render_template("data_settings.html", **_page_context(import_errors=errors, import_kind=kind)), 422
     result = account_import.apply(get_db(), current_user.id, kind, addresses, _local_hosts())
     if wants_json():
-        return jsonify({"kind": kind, "done": result.done, "already": result.already,
-                        "not_found": result.not_found, "remote": result.remote, "refused": result.refused})
+        body = {"kind": kind, "done": result.done, "already": result.already,
+                "not_found": result.not_found, "remote": result.remote, "refused": result.refused}
+        if result.requested:  # members who approve new followers (issue 10); other answers stay as they were
+            body["requested"] = result.requested
+        return jsonify(body)
     return render_template("import_result.html", result=result)
 
 
