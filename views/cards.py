@@ -62,10 +62,10 @@ def _request_facts() -> tuple[str, int | None]:
     return facts
 
 
-def card_key(item: dict) -> tuple:
+def card_key(item: dict, facts: tuple | None = None, media_cache=None) -> tuple:
     """Everything a card's HTML depends on, and nothing about who is looking."""
     post = item["post"]
-    locale, viewer = _request_facts()
+    locale, viewer = facts or _request_facts()
     quoted = post.get("quoted")
     reposted_by = item.get("reposted_by")
     return (
@@ -78,14 +78,16 @@ def card_key(item: dict) -> tuple:
         (quoted["id"], quoted["deleted_at"], quoted.get("display_name")) if quoted else None,
         viewer is not None, viewer == post["user_id"],
         post["liked"], post["reposted"], post["bookmarked"], post["can_remix"],
-        current_app.extensions["easel_media_cache"].card_fact(post),  # remote pictures: thumbnail cached yet?
+        # remote pictures: is their thumbnail cached yet?
+        (media_cache or current_app.extensions["easel_media_cache"]).card_fact(post),
     )
 
 
-def post_card(item: dict) -> Markup:
+def post_card(item: dict, facts: tuple | None = None) -> Markup:
     """The card of one feed item, from the cache when an identical one was drawn before."""
-    cache: CardCache = current_app.extensions["easel_cards"]
-    key = card_key(item)
+    extensions = current_app.extensions
+    cache: CardCache = extensions["easel_cards"]
+    key = card_key(item, facts, extensions["easel_media_cache"])
     html = cache.get(key)
     if html is None:
         # The template straight from the environment: render_template's context processors and
@@ -98,7 +100,8 @@ def post_card(item: dict) -> Markup:
 
 def post_cards(items: list[dict]) -> Markup:
     """A feed page's cards in one call: a Jinja call and an escape per card cost as much as a cache hit."""
-    return Markup("".join([post_card(item) for item in items]))
+    facts = _request_facts()
+    return Markup("".join([post_card(item, facts) for item in items]))
 
 
 def fill_csrf(response):
