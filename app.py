@@ -27,6 +27,8 @@ DEFAULTS = {
     # believed (README "Behind Caddy or nginx with HTTPS"). Empty: nobody's are; waitress drops them.
     "TRUSTED_PROXY": "",
     "WORKERS": 1,
+    # Requests running Easel's Python at once (gate.py); 0 lets all eight server threads run at once.
+    "CONCURRENCY": 1,
     "BACKEND": "builtin",
     "BACKENDS": "",  # JSON: remote generation servers (imagegen/backend_config.py, README "Generation backends")
     "SECURE_COOKIES": False,
@@ -206,7 +208,11 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("waitress").setLevel(logging.WARNING)
     app = create_app(overrides)
-    server = create_server(app, host=app.config["HOST"], port=int(app.config["PORT"]), threads=8, ident="easel",
+    from gate import Gate
+
+    concurrency = int(app.config["CONCURRENCY"])
+    served = Gate(concurrency).wrap(app) if concurrency > 0 else app  # 0: no gate, every thread at once
+    server = create_server(served, host=app.config["HOST"], port=int(app.config["PORT"]), threads=8, ident="easel",
                            clear_untrusted_proxy_headers=True, **proxy_settings(app.config["TRUSTED_PROXY"]))
     workers = app.extensions["easel_worker"]
 

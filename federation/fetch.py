@@ -16,6 +16,7 @@ import ssl
 import time
 from urllib.parse import urljoin, urlsplit
 
+import gate
 from federation import AP_TYPES
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -98,6 +99,12 @@ def request(method: str, url: str, *, allow_private: bool, headers: dict | None 
 
     `sign(method, url, body) -> headers` adds HTTP Signature headers to each hop.
     """
+    with gate.opened():  # other requests go on while this one waits on the network
+        return _request(method, url, allow_private, headers, body, max_bytes, timeout, sign)
+
+
+def _request(method: str, url: str, allow_private: bool, headers: dict | None, body: bytes | None,
+             max_bytes: int, timeout: float, sign) -> tuple[int, dict, bytes]:
     deadline = time.monotonic() + timeout
     first_scheme = None
     for _hop in range(MAX_REDIRECTS + 1):

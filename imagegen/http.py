@@ -22,6 +22,7 @@ import warnings
 
 from PIL import Image
 
+import gate
 from imagegen.base import N_, GenerationError
 
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a batch of four base64 PNGs fits comfortably
@@ -114,7 +115,7 @@ def request(method: str, url: str, *, body: dict | None = None, headers: dict | 
     where = f"{method} {urllib.parse.urlsplit(url).path}"
     deadline = time.monotonic() + timeout
     try:
-        with _opener.open(req, timeout=timeout) as response:
+        with gate.opened(), _opener.open(req, timeout=timeout) as response:  # others go on meanwhile
             return response.status, _read_capped(response, limit, deadline)
     except urllib.error.HTTPError as exc:
         with exc:

@@ -91,6 +91,11 @@ def get_db() -> sqlite3.Connection:
     return conn
 
 
+def thread_in_transaction() -> bool:
+    """Whether this thread holds a transaction open on any of its connections (gate.py asks)."""
+    return any(conn.in_transaction for conn in getattr(_local, "connections", {}).values())
+
+
 def close_db(_exc: BaseException | None = None) -> None:
     """End of a request: never leave a transaction open on the thread's connection."""
     conn = g.pop("db", None)

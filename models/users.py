@@ -9,6 +9,7 @@ import threading
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+import gate
 from models import invites
 from models.db import now, transaction
 
@@ -56,7 +57,7 @@ def create_user(conn: sqlite3.Connection, username: str, password: str, *, mode:
     is counted in this same transaction; approval puts the member on the waiting list (status
     'pending') unless they bring a usable invite. `role` forces a role (the command line).
     """
-    with _hashing:
+    with gate.opened(), _hashing:  # a hash runs in C: other requests go on meanwhile
         password_hash = generate_password_hash(password)
     with transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE domain IS NULL AND username = ?", (username,)).fetchone():
@@ -97,7 +98,7 @@ def authenticate(conn: sqlite3.Connection, username: str, password: str) -> sqli
     if len(password) > PASSWORD_MAX or len(username) > 64:
         return None  # refused before hashing: no such password or name can be stored
     user = get_local_user(conn, username)
-    with _hashing:
+    with gate.opened(), _hashing:  # a hash runs in C: other requests go on meanwhile
         if user is None or not user["password_hash"]:
             # Hash anyway so a missing name takes as long as a wrong password.
             check_password_hash(_dummy_hash(), password)
@@ -112,13 +113,13 @@ def check_password(conn: sqlite3.Connection, user_id: int, password: str) -> boo
     row = get_user(conn, user_id)
     if row is None or not row["password_hash"]:
         return False
-    with _hashing:
+    with gate.opened(), _hashing:  # a hash runs in C: other requests go on meanwhile
         return check_password_hash(row["password_hash"], password)
 
 
 def change_password(conn: sqlite3.Connection, user_id: int, password: str) -> sqlite3.Row:
     """Store a new password and end every session (the session version moves on); returns the row."""
-    with _hashing:
+    with gate.opened(), _hashing:  # a hash runs in C: other requests go on meanwhile
         password_hash = generate_password_hash(password)
     with transaction(conn):
         conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
