@@ -154,7 +154,8 @@ def test_vocabulary_is_big_enough_in_both_languages():
         assert en.split() and idn.split(), concept
     for name, (_, en, idn) in COLOURS.items():
         assert en.split() and idn.split(), name
-    assert {"gunung", "laut", "matahari", "bulan", "bintang", "sawah", "pantai", "hutan", "kota", "candi"} <= INDONESIAN_WORDS
+    assert {"gunung", "laut", "matahari", "bulan", "bintang", "sawah", "pantai", "hutan", "kota",
+            "candi"} <= INDONESIAN_WORDS
 
 
 @pytest.mark.parametrize(
@@ -166,7 +167,8 @@ def test_indonesian_means_the_same_subjects(en, idn):
     a, b = parse_prompt(en), parse_prompt(idn)
     assert a.concepts() == b.concepts()
     # English plurals ("mountains") leave the count to the planner; Indonesian has no plural mark
-    assert [(s.count or 1, s.colour, s.size) for s in a.subjects] == [(s.count or 1, s.colour, s.size) for s in b.subjects]
+    assert ([(s.count or 1, s.colour, s.size) for s in a.subjects]
+            == [(s.count or 1, s.colour, s.size) for s in b.subjects])
 
 
 def test_negative_prompt_changes_picture():
@@ -284,7 +286,8 @@ def test_besar_and_raksasa_are_big():
     assert all(s.size > 1.3 for s in p.subjects)
 
 
-@pytest.mark.parametrize("prompt, focal, min_size", [("a cat", "cat", 0.18), ("kupu-kupu dan bunga di taman", "butterfly", 0.08),
+@pytest.mark.parametrize("prompt, focal, min_size", [("a cat", "cat", 0.18),
+                                                     ("kupu-kupu dan bunga di taman", "butterfly", 0.08),
                                                      ("tent and campfire under many stars", "tent", 0.22)])
 def test_sparse_scenes_are_composed(prompt, focal, min_size):
     for seed in (1, 2):
@@ -318,7 +321,7 @@ def test_candi_and_tent_draw_differently():
 def _diff(a, b):
     small_a, small_b = a.resize((48, 48)), b.resize((48, 48))
     pa, pb = small_a.get_flattened_data(), small_b.get_flattened_data()
-    return sum(abs(x - y) for p, q in zip(pa, pb) for x, y in zip(p, q)) / (len(pa) * 3)
+    return sum(abs(x - y) for p, q in zip(pa, pb, strict=True) for x, y in zip(p, q, strict=False)) / (len(pa) * 3)
 
 
 @pytest.mark.parametrize("mood", sorted(MOODS))

@@ -64,7 +64,8 @@ def test_unknown_member_is_404(client):
 
 def test_profile_shows_name_handle_bio_counts_and_tabs(app, client, db):
     ana = member(app, "ana")
-    ana.post("/settings", {"display_name": "Ana Lima", "bio": "Painter. See #sunsets and @bob at https://ana.example/x <b>hi</b>"})
+    ana.post("/settings", {"display_name": "Ana Lima",
+                           "bio": "Painter. See #sunsets and @bob at https://ana.example/x <b>hi</b>"})
     member(app, "bob")
     ana.post("/u/bob/follow")
     page = client.get("/u/ana").get_data(as_text=True)

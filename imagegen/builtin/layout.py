@@ -60,7 +60,8 @@ def slot(concept: str) -> str:
 
 def focal_subject(subjects: list[Subject]) -> Subject | None:
     """The first thing (not sky, land or ground) the prompt names, if the scene is sparse."""
-    things = [s for s in subjects if slot(s.concept) in ("near", "water", "air") and s.concept not in ("grass", "fireflies")]
+    things = [s for s in subjects
+              if slot(s.concept) in ("near", "water", "air") and s.concept not in ("grass", "fireflies")]
     if not things or len(things) > 2 or any(s.concept in _FAR for s in subjects if s.concept != "island"):
         return None
     if sum(max(1, s.count) for s in things) > 4:
@@ -205,7 +206,8 @@ def _apply(plan, place, it, ref, box, cx, i) -> None:
             else:
                 _stand(plan, it, plan.horizon + (ref.y - plan.horizon) * 0.45, -0.02)
             hw = extent(it, plan)[2] - it.x
-            off = (rx1 - rx0) * 0.5 + hw * 0.7 if it.concept in ("boat", "sailboat", "whale") and plan.shore else hw * 0.3
+            off = ((rx1 - rx0) * 0.5 + hw * 0.7 if it.concept in ("boat", "sailboat", "whale") and plan.shore
+                   else hw * 0.3)
             it.x = ref.x + toward * off * (1 + i)
         else:
             it.x = cx

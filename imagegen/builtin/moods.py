@@ -53,7 +53,8 @@ def finish(sk, plan, rng) -> None:
     moods = plan.moods
     scale = w / 512
     if "dreamy" in moods:
-        sparkles = [(rng.uniform(0, w), rng.uniform(0, h) ** 1.0, rng.choice((1.0, 1.4, 2.0)) * scale) for _ in range(24)]
+        sparkles = [(rng.uniform(0, w), rng.uniform(0, h) ** 1.0, rng.choice((1.0, 1.4, 2.0)) * scale)
+                    for _ in range(24)]
         sk.dots(sparkles, (255, 250, 235))
         for _ in range(6):
             x, y = rng.uniform(0, w), rng.uniform(0, h)

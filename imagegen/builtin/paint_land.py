@@ -109,7 +109,8 @@ def ground_feature(sk, it, plan, rng) -> None:
             pts_r.append((x + half, y))
         col = it.colour or mix(P["water2"], P["horizon"], 0.25)
         sk.poly(pts_l + list(reversed(pts_r)), col)
-        sk.poly(pts_l[5:] + list(reversed([(a + (b - a) * 0.3, y) for (a, y), (b, _) in zip(pts_l[5:], pts_r[5:])])),
+        sk.poly(pts_l[5:] + list(reversed([(a + (b - a) * 0.3, y)
+                                           for (a, y), (b, _) in zip(pts_l[5:], pts_r[5:], strict=True)])),
                 mix(col, (255, 255, 255), 0.2))
     elif c in ("road", "street") or c == "road":
         col = it.colour or scale(P["stone"], 0.7)
@@ -262,11 +263,12 @@ def waterfall(sk, it, plan, rng) -> None:
     s = it.s * 1.4
     rock = it.colour and mix(it.colour, P["rock"], 0.5) or mix(P["rock"], P["far"], 0.3)
     x = it.x
-    sk.poly([(x - s * 1.2, hz + s * 0.3), (x - s * 1.0, hz - s), (x - s * 0.2, hz - s * 1.1), (x + s * 0.2, hz - s * 1.1),
-             (x + s * 1.1, hz - s * 0.9), (x + s * 1.3, hz + s * 0.3)], rock)
+    sk.poly([(x - s * 1.2, hz + s * 0.3), (x - s * 1.0, hz - s), (x - s * 0.2, hz - s * 1.1),
+             (x + s * 0.2, hz - s * 1.1), (x + s * 1.1, hz - s * 0.9), (x + s * 1.3, hz + s * 0.3)], rock)
     sk.poly([(x - s * 1.0, hz - s), (x - s * 0.2, hz - s * 1.1), (x - s * 0.6, hz - s * 0.8)], P["foliage"])
     water = mix(P["water2"], (255, 255, 255), 0.55)
-    sk.poly([(x - s * 0.2, hz - s * 1.1), (x + s * 0.2, hz - s * 1.1), (x + s * 0.28, hz + s * 0.3), (x - s * 0.28, hz + s * 0.3)], water)
+    sk.poly([(x - s * 0.2, hz - s * 1.1), (x + s * 0.2, hz - s * 1.1), (x + s * 0.28, hz + s * 0.3),
+             (x - s * 0.28, hz + s * 0.3)], water)
     for i in range(4):
         xx = x - s * 0.15 + i * s * 0.1
         sk.line([(xx, hz - s * 1.05), (xx + s * 0.03, hz + s * 0.28)], (255, 255, 255), max(1, s * 0.02))

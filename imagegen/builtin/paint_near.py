@@ -43,7 +43,8 @@ def pine(sk, it, plan, rng):
         sk.poly([(it.x - half, base), (it.x, base - s * 0.42), (it.x + half, base)], scale(c, 0.9 + 0.06 * k))
         sk.poly([(it.x, base - s * 0.42), (it.x + half, base), (it.x + half * 0.3, base)], scale(c, 0.78))
     if "winter" in plan.moods or "snow" in plan.concepts:
-        sk.poly([(it.x, it.y - s * 0.92), (it.x + s * 0.06, it.y - s * 0.8), (it.x - s * 0.06, it.y - s * 0.8)], (250, 250, 255))
+        sk.poly([(it.x, it.y - s * 0.92), (it.x + s * 0.06, it.y - s * 0.8), (it.x - s * 0.06, it.y - s * 0.8)],
+                (250, 250, 255))
 
 
 def palm(sk, it, plan, rng):
@@ -81,7 +82,8 @@ def cactus(sk, it, plan, rng):
     c = _fog(it.colour or (80, 140, 80), plan, it)
     shadow(sk, it, plan, s * 0.2)
     w = s * 0.09
-    sk.poly([(it.x - w, it.y), (it.x - w, it.y - s * 0.9), (it.x, it.y - s), (it.x + w, it.y - s * 0.9), (it.x + w, it.y)], c)
+    sk.poly([(it.x - w, it.y), (it.x - w, it.y - s * 0.9), (it.x, it.y - s), (it.x + w, it.y - s * 0.9),
+             (it.x + w, it.y)], c)
     for side in (-1, 1):
         y0 = it.y - s * rng.uniform(0.35, 0.55)
         x1 = it.x + side * s * 0.25
@@ -107,13 +109,15 @@ def grass(sk, it, plan, rng):
     c = it.colour or scale(P["grass2"], 0.85)
     for k in range(5):
         dx = (k - 2) * s * 0.15
-        sk.poly([(it.x + dx - s * 0.05, it.y), (it.x + dx * 2.2, it.y - s * rng.uniform(0.6, 1.1)), (it.x + dx + s * 0.05, it.y)], c)
+        sk.poly([(it.x + dx - s * 0.05, it.y), (it.x + dx * 2.2, it.y - s * rng.uniform(0.6, 1.1)),
+                 (it.x + dx + s * 0.05, it.y)], c)
 
 
 def rocks(sk, it, plan, rng):
     P, s = plan.palette, it.s
     c = _fog(it.colour or P["rock"], plan, it)
-    pts = [(it.x + math.cos(a) * s * rng.uniform(0.8, 1.1), it.y - max(0, math.sin(-a)) * s * 0.8 * rng.uniform(0.8, 1.1))
+    pts = [(it.x + math.cos(a) * s * rng.uniform(0.8, 1.1),
+            it.y - max(0, math.sin(-a)) * s * 0.8 * rng.uniform(0.8, 1.1))
            for a in [math.pi * (1 + i / 7) for i in range(8)]]
     sk.poly(pts, c)
     sk.poly(pts[4:] + [(it.x + s * 0.2, it.y)], scale(c, 0.8))
@@ -122,8 +126,8 @@ def rocks(sk, it, plan, rng):
 def mushroom(sk, it, plan, rng):
     s = it.s
     cap = it.colour or (210, 50, 50)
-    sk.poly([(it.x - s * 0.15, it.y), (it.x - s * 0.1, it.y - s * 0.6), (it.x + s * 0.1, it.y - s * 0.6), (it.x + s * 0.15, it.y)],
-            (240, 230, 210))
+    sk.poly([(it.x - s * 0.15, it.y), (it.x - s * 0.1, it.y - s * 0.6), (it.x + s * 0.1, it.y - s * 0.6),
+             (it.x + s * 0.15, it.y)], (240, 230, 210))
     sk.poly(ellipse_pts(it.x, it.y - s * 0.55, s * 0.5, s * 0.45, 14, math.pi, 2 * math.pi), cap)
     sk.dots([(it.x - s * 0.2, it.y - s * 0.75, s * 0.07), (it.x + s * 0.15, it.y - s * 0.8, s * 0.06),
              (it.x + s * 0.3, it.y - s * 0.63, s * 0.05)], (250, 250, 245))
@@ -148,8 +152,8 @@ def house(sk, it, plan, rng):
     sk.poly([(x0, it.y), (x0, top), (x1, top), (x1, it.y)], wall)
     sk.poly([(x0 + w * 0.6, it.y), (x0 + w * 0.6, top), (x1, top), (x1, it.y)], scale(wall, 0.85))
     sk.poly([(x0 - w * 0.08, top), (it.x - w * 0.2, it.y - s), (x1 - w * 0.25, it.y - s), (x1 + w * 0.08, top)], roof)
-    sk.poly([(x0 + w * 0.15, it.y), (x0 + w * 0.15, it.y - s * 0.35), (x0 + w * 0.32, it.y - s * 0.35), (x0 + w * 0.32, it.y)],
-            scale(P["wood"], 0.8))
+    sk.poly([(x0 + w * 0.15, it.y), (x0 + w * 0.15, it.y - s * 0.35), (x0 + w * 0.32, it.y - s * 0.35),
+             (x0 + w * 0.32, it.y)], scale(P["wood"], 0.8))
     win = P["window"]
     sk.poly([(x0 + w * 0.45, top + s * 0.15), (x0 + w * 0.55, top + s * 0.15), (x0 + w * 0.55, top + s * 0.28),
              (x0 + w * 0.45, top + s * 0.28)], win)
@@ -172,14 +176,16 @@ def tower(sk, it, plan, rng):
     c = _fog(it.colour or P["stone"], plan, it)
     w = s * 0.16
     shadow(sk, it, plan, w * 1.5)
-    sk.poly([(it.x - w, it.y), (it.x - w * 0.7, it.y - s * 0.85), (it.x + w * 0.7, it.y - s * 0.85), (it.x + w, it.y)], c)
-    sk.poly([(it.x + w * 0.2, it.y), (it.x + w * 0.15, it.y - s * 0.85), (it.x + w * 0.7, it.y - s * 0.85), (it.x + w, it.y)],
-            scale(c, 0.85))
-    sk.poly([(it.x - w * 0.9, it.y - s * 0.85), (it.x, it.y - s), (it.x + w * 0.9, it.y - s * 0.85)], _fog(P["roof"], plan, it))
+    sk.poly([(it.x - w, it.y), (it.x - w * 0.7, it.y - s * 0.85), (it.x + w * 0.7, it.y - s * 0.85),
+             (it.x + w, it.y)], c)
+    sk.poly([(it.x + w * 0.2, it.y), (it.x + w * 0.15, it.y - s * 0.85), (it.x + w * 0.7, it.y - s * 0.85),
+             (it.x + w, it.y)], scale(c, 0.85))
+    sk.poly([(it.x - w * 0.9, it.y - s * 0.85), (it.x, it.y - s), (it.x + w * 0.9, it.y - s * 0.85)],
+            _fog(P["roof"], plan, it))
     for j in range(3):
         y = it.y - s * (0.25 + j * 0.2)
-        sk.poly([(it.x - w * 0.2, y), (it.x + w * 0.05, y), (it.x + w * 0.05, y + s * 0.07), (it.x - w * 0.2, y + s * 0.07)],
-                P["window"])
+        sk.poly([(it.x - w * 0.2, y), (it.x + w * 0.05, y), (it.x + w * 0.05, y + s * 0.07),
+                 (it.x - w * 0.2, y + s * 0.07)], P["window"])
 
 
 def lighthouse(sk, it, plan, rng):
@@ -194,8 +200,8 @@ def lighthouse(sk, it, plan, rng):
         sk.poly([(it.x - w * k0, y0), (it.x - w * k1, y1), (it.x + w * k1, y1), (it.x + w * k0, y0)],
                 red if k % 2 == 0 else white)
     top = it.y - s * 0.75
-    sk.poly([(it.x - w * 0.8, top), (it.x + w * 0.8, top), (it.x + w * 0.8, top - s * 0.03), (it.x - w * 0.8, top - s * 0.03)],
-            (40, 40, 50))
+    sk.poly([(it.x - w * 0.8, top), (it.x + w * 0.8, top), (it.x + w * 0.8, top - s * 0.03),
+             (it.x - w * 0.8, top - s * 0.03)], (40, 40, 50))
     sk.glow(it.x, top - s * 0.08, s * (0.5 if P["night"] else 0.25), (255, 240, 170), 0.6)
     lamp = (255, 235, 150)
     sk.poly([(it.x - w * 0.5, top - s * 0.03), (it.x + w * 0.5, top - s * 0.03), (it.x + w * 0.5, top - s * 0.12),
@@ -212,12 +218,14 @@ def mosque(sk, it, plan, rng):
     c = _fog(it.colour or P["wall"], plan, it)
     dome = _fog(mix(P["accent"], (60, 160, 120), 0.6), plan, it)
     shadow(sk, it, plan, s * 0.5)
-    sk.poly([(it.x - s * 0.4, it.y), (it.x - s * 0.4, it.y - s * 0.4), (it.x + s * 0.4, it.y - s * 0.4), (it.x + s * 0.4, it.y)], c)
+    sk.poly([(it.x - s * 0.4, it.y), (it.x - s * 0.4, it.y - s * 0.4), (it.x + s * 0.4, it.y - s * 0.4),
+             (it.x + s * 0.4, it.y)], c)
     sk.poly(ellipse_pts(it.x, it.y - s * 0.4, s * 0.26, s * 0.3, 14, math.pi, 2 * math.pi), dome)
     sk.line([(it.x, it.y - s * 0.7), (it.x, it.y - s * 0.8)], dome, max(1, s * 0.02))
     for side in (-1, 1):
         x = it.x + side * s * 0.5
-        sk.poly([(x - s * 0.04, it.y), (x - s * 0.04, it.y - s * 0.8), (x + s * 0.04, it.y - s * 0.8), (x + s * 0.04, it.y)], c)
+        sk.poly([(x - s * 0.04, it.y), (x - s * 0.04, it.y - s * 0.8), (x + s * 0.04, it.y - s * 0.8),
+                 (x + s * 0.04, it.y)], c)
         sk.poly([(x - s * 0.05, it.y - s * 0.8), (x, it.y - s * 0.95), (x + s * 0.05, it.y - s * 0.8)], dome)
     sk.poly(ellipse_pts(it.x, it.y - s * 0.02, s * 0.08, s * 0.2, 8, math.pi, 2 * math.pi), scale(c, 0.6))
 
@@ -227,14 +235,17 @@ def castle(sk, it, plan, rng):
     c = _fog(it.colour or P["stone"], plan, it)
     roof = _fog(P["roof"], plan, it)
     shadow(sk, it, plan, s * 0.6)
-    sk.poly([(it.x - s * 0.45, it.y), (it.x - s * 0.45, it.y - s * 0.45), (it.x + s * 0.45, it.y - s * 0.45), (it.x + s * 0.45, it.y)], c)
+    sk.poly([(it.x - s * 0.45, it.y), (it.x - s * 0.45, it.y - s * 0.45), (it.x + s * 0.45, it.y - s * 0.45),
+             (it.x + s * 0.45, it.y)], c)
     for k in range(6):
         x = it.x - s * 0.45 + k * s * 0.18
-        sk.poly([(x, it.y - s * 0.45), (x, it.y - s * 0.5), (x + s * 0.09, it.y - s * 0.5), (x + s * 0.09, it.y - s * 0.45)], c)
+        sk.poly([(x, it.y - s * 0.45), (x, it.y - s * 0.5), (x + s * 0.09, it.y - s * 0.5),
+                 (x + s * 0.09, it.y - s * 0.45)], c)
     for dx, hh in ((-0.45, 0.75), (0.45, 0.75), (0, 1.0)):
         x = it.x + dx * s
         w = s * 0.1
-        sk.poly([(x - w, it.y), (x - w, it.y - s * hh), (x + w, it.y - s * hh), (x + w, it.y)], scale(c, 0.95 if dx else 1.05))
+        sk.poly([(x - w, it.y), (x - w, it.y - s * hh), (x + w, it.y - s * hh), (x + w, it.y)],
+                scale(c, 0.95 if dx else 1.05))
         sk.poly([(x - w * 1.3, it.y - s * hh), (x, it.y - s * (hh + 0.25)), (x + w * 1.3, it.y - s * hh)], roof)
         sk.poly([(x - w * 0.3, it.y - s * (hh - 0.12)), (x + w * 0.3, it.y - s * (hh - 0.12)),
                  (x + w * 0.3, it.y - s * (hh - 0.2)), (x - w * 0.3, it.y - s * (hh - 0.2))], P["window"])
@@ -248,7 +259,8 @@ def bridge(sk, it, plan, rng):
     x0, x1 = it.x - w / 2, it.x + w / 2
     top = it.y - s * 0.3
     sk.poly([(x0 - w * 0.1, it.y), (x0, top), (x1, top), (x1 + w * 0.1, it.y)], c)
-    sk.poly(ellipse_pts(it.x, it.y + 1, w * 0.38, s * 0.24, 14, math.pi, 2 * math.pi), mix(P["water2"], P["horizon"], 0.3))
+    sk.poly(ellipse_pts(it.x, it.y + 1, w * 0.38, s * 0.24, 14, math.pi, 2 * math.pi),
+            mix(P["water2"], P["horizon"], 0.3))
     sk.line([(x0, top - s * 0.06), (x1, top - s * 0.06)], scale(c, 0.8), max(1, s * 0.02))
     for k in range(9):
         x = x0 + w * k / 8
@@ -259,8 +271,10 @@ def windmill(sk, it, plan, rng):
     P, s = plan.palette, it.s
     c = _fog(it.colour or P["wall"], plan, it)
     shadow(sk, it, plan, s * 0.2)
-    sk.poly([(it.x - s * 0.13, it.y), (it.x - s * 0.08, it.y - s * 0.65), (it.x + s * 0.08, it.y - s * 0.65), (it.x + s * 0.13, it.y)], c)
-    sk.poly([(it.x - s * 0.1, it.y - s * 0.65), (it.x, it.y - s * 0.78), (it.x + s * 0.1, it.y - s * 0.65)], _fog(P["roof"], plan, it))
+    sk.poly([(it.x - s * 0.13, it.y), (it.x - s * 0.08, it.y - s * 0.65), (it.x + s * 0.08, it.y - s * 0.65),
+             (it.x + s * 0.13, it.y)], c)
+    sk.poly([(it.x - s * 0.1, it.y - s * 0.65), (it.x, it.y - s * 0.78), (it.x + s * 0.1, it.y - s * 0.65)],
+            _fog(P["roof"], plan, it))
     hub = (it.x, it.y - s * 0.66)
     a0 = rng.uniform(0, math.pi / 2)
     blade = _fog(mix(P["wood"], (240, 230, 210), 0.5), plan, it)
@@ -269,7 +283,8 @@ def windmill(sk, it, plan, rng):
         ca, sa = math.cos(a), math.sin(a)
         px, py = -sa, ca
         tip = (hub[0] + ca * s * 0.45, hub[1] + sa * s * 0.45)
-        sk.poly([(hub[0] + ca * s * 0.08, hub[1] + sa * s * 0.08), tip, (tip[0] + px * s * 0.09, tip[1] + py * s * 0.09),
+        sk.poly([(hub[0] + ca * s * 0.08, hub[1] + sa * s * 0.08), tip,
+                 (tip[0] + px * s * 0.09, tip[1] + py * s * 0.09),
                  (hub[0] + ca * s * 0.1 + px * s * 0.07, hub[1] + sa * s * 0.1 + py * s * 0.07)], blade)
     sk.ellipse(hub[0], hub[1], s * 0.03, s * 0.03, (60, 50, 40))
 
@@ -290,5 +305,6 @@ def campfire(sk, it, plan, rng):
     sk.line([(it.x + s * 0.5, it.y), (it.x - s * 0.5, it.y - s * 0.15)], scale(P["trunk"], 0.8), max(2, s * 0.12))
     for k, c in enumerate(((240, 80, 30), (255, 160, 40), (255, 235, 120))):
         f = 1 - k * 0.3
-        sk.poly([(it.x - s * 0.35 * f, it.y - s * 0.1), (it.x - s * 0.15 * f, it.y - s * 0.6 * f), (it.x, it.y - s * 1.1 * f),
-                 (it.x + s * 0.2 * f, it.y - s * 0.55 * f), (it.x + s * 0.35 * f, it.y - s * 0.1)], it.colour if it.colour and k == 0 else c)
+        sk.poly([(it.x - s * 0.35 * f, it.y - s * 0.1), (it.x - s * 0.15 * f, it.y - s * 0.6 * f),
+                 (it.x, it.y - s * 1.1 * f), (it.x + s * 0.2 * f, it.y - s * 0.55 * f),
+                 (it.x + s * 0.35 * f, it.y - s * 0.1)], it.colour if it.colour and k == 0 else c)

@@ -71,7 +71,8 @@ def clouds(sk, it, plan, rng) -> None:
         px = x0 + w * (i + 0.5) / puffs
         pr = it.s * rng.uniform(0.25, 0.42) * (1.2 if 0 < i < puffs - 1 else 0.85)
         sk.ellipse(px, y - pr * 0.35, pr, pr * 0.9, c)
-    sk.poly([(x0 + w * 0.05, y), (x0 + w * 0.95, y), (x0 + w * 0.9, y + it.s * 0.16), (x0 + w * 0.1, y + it.s * 0.16)], c)
+    sk.poly([(x0 + w * 0.05, y), (x0 + w * 0.95, y), (x0 + w * 0.9, y + it.s * 0.16),
+             (x0 + w * 0.1, y + it.s * 0.16)], c)
 
 
 def rainbow(sk, it, plan, rng) -> None:

@@ -33,11 +33,13 @@ def sailboat(sk, it, plan, rng):
     sail = mix((250, 248, 240), P["horizon"], 0.15)
     d = _dir(it)
     sk.ellipse(it.x, it.y + s * 0.03, s * 0.45, s * 0.04, scale(P["water"], 0.75))
-    sk.poly([(it.x - s * 0.4, it.y - s * 0.12), (it.x + s * 0.4, it.y - s * 0.12), (it.x + s * 0.28, it.y), (it.x - s * 0.28, it.y)], hull)
+    sk.poly([(it.x - s * 0.4, it.y - s * 0.12), (it.x + s * 0.4, it.y - s * 0.12), (it.x + s * 0.28, it.y),
+             (it.x - s * 0.28, it.y)], hull)
     sk.line([(it.x, it.y - s * 0.12), (it.x, it.y - s)], (80, 60, 40), max(1, s * 0.02))
-    sk.poly([(it.x + s * 0.02 * d, it.y - s * 0.98), (it.x + s * 0.02 * d, it.y - s * 0.18), (it.x + s * 0.38 * d, it.y - s * 0.18)], sail)
-    sk.poly([(it.x - s * 0.02 * d, it.y - s * 0.85), (it.x - s * 0.02 * d, it.y - s * 0.2), (it.x - s * 0.25 * d, it.y - s * 0.2)],
-            it.colour and mix(it.colour, sail, 0.3) or scale(sail, 0.9))
+    sk.poly([(it.x + s * 0.02 * d, it.y - s * 0.98), (it.x + s * 0.02 * d, it.y - s * 0.18),
+             (it.x + s * 0.38 * d, it.y - s * 0.18)], sail)
+    sk.poly([(it.x - s * 0.02 * d, it.y - s * 0.85), (it.x - s * 0.02 * d, it.y - s * 0.2),
+             (it.x - s * 0.25 * d, it.y - s * 0.2)], it.colour and mix(it.colour, sail, 0.3) or scale(sail, 0.9))
 
 
 def whale(sk, it, plan, rng):
@@ -45,17 +47,21 @@ def whale(sk, it, plan, rng):
     c = it.colour or (60, 80, 120)
     d = _dir(it)
     sk.poly(ellipse_pts(it.x, it.y, s * 0.55, s * 0.3, 16, math.pi, 2 * math.pi), c)
-    sk.poly(ellipse_pts(it.x - d * s * 0.05, it.y, s * 0.42, s * 0.1, 10, math.pi, 2 * math.pi), mix(c, (230, 230, 240), 0.5))
+    sk.poly(ellipse_pts(it.x - d * s * 0.05, it.y, s * 0.42, s * 0.1, 10, math.pi, 2 * math.pi),
+            mix(c, (230, 230, 240), 0.5))
     tx = it.x - d * s * 0.75
-    sk.poly([(tx + d * s * 0.1, it.y), (tx, it.y - s * 0.3), (tx - d * s * 0.15, it.y - s * 0.42), (tx + d * s * 0.02, it.y - s * 0.36),
-             (tx + d * s * 0.15, it.y - s * 0.45), (tx + d * s * 0.08, it.y - s * 0.28), (tx + d * s * 0.2, it.y)], c)
+    sk.poly([(tx + d * s * 0.1, it.y), (tx, it.y - s * 0.3), (tx - d * s * 0.15, it.y - s * 0.42),
+             (tx + d * s * 0.02, it.y - s * 0.36), (tx + d * s * 0.15, it.y - s * 0.45),
+             (tx + d * s * 0.08, it.y - s * 0.28), (tx + d * s * 0.2, it.y)], c)
     sk.ellipse(it.x + d * s * 0.3, it.y - s * 0.12, s * 0.025, s * 0.025, (20, 20, 30))
     spout = mix((240, 250, 255), P["horizon"], 0.2)
     for k in range(5):
         a = -math.pi / 2 + (k - 2) * 0.35
         sk.line([(it.x + d * s * 0.1, it.y - s * 0.3), (it.x + d * s * 0.1 + math.cos(a) * s * 0.25,
-                                                         it.y - s * 0.3 + math.sin(a) * s * 0.3)], spout, max(1, s * 0.02))
-    sk.line([(it.x - s * 0.7, it.y + 1), (it.x + s * 0.7, it.y + 1)], mix(P["water2"], (255, 255, 255), 0.5), max(1, s * 0.025))
+                                                         it.y - s * 0.3 + math.sin(a) * s * 0.3)],
+                spout, max(1, s * 0.02))
+    sk.line([(it.x - s * 0.7, it.y + 1), (it.x + s * 0.7, it.y + 1)], mix(P["water2"], (255, 255, 255), 0.5),
+            max(1, s * 0.025))
 
 
 def fish(sk, it, plan, rng):
@@ -64,7 +70,8 @@ def fish(sk, it, plan, rng):
     d = _dir(it)
     y = it.y - s * 0.5
     sk.poly(ellipse_pts(it.x, y, s * 0.55, s * 0.25, 14), c)
-    sk.poly([(it.x - d * s * 0.45, y), (it.x - d * s * 0.85, y - s * 0.25), (it.x - d * s * 0.75, y), (it.x - d * s * 0.85, y + s * 0.25)], c)
+    sk.poly([(it.x - d * s * 0.45, y), (it.x - d * s * 0.85, y - s * 0.25), (it.x - d * s * 0.75, y),
+             (it.x - d * s * 0.85, y + s * 0.25)], c)
     sk.ellipse(it.x + d * s * 0.3, y - s * 0.05, s * 0.05, s * 0.05, (20, 20, 30))
     sk.line([(it.x - s * 0.8, it.y), (it.x + s * 0.8, it.y)], mix(P["water2"], (255, 255, 255), 0.5), max(1, s * 0.05))
 
@@ -74,7 +81,8 @@ def balloon(sk, it, plan, rng):
     c = it.colour or [P["accent"], P["accent2"], (90, 170, 220), (240, 150, 180)][it.index % 4]
     c2 = mix(c, (255, 255, 255), 0.55)
     sk.poly(ellipse_pts(it.x, it.y, s * 0.5, s * 0.55, 18, math.pi * 0.8, math.pi * 2.2) + [(it.x, it.y + s * 0.75)], c)
-    sk.poly(ellipse_pts(it.x, it.y, s * 0.22, s * 0.55, 12, math.pi * 0.75, math.pi * 2.25) + [(it.x, it.y + s * 0.75)], c2)
+    sk.poly(ellipse_pts(it.x, it.y, s * 0.22, s * 0.55, 12, math.pi * 0.75, math.pi * 2.25)
+            + [(it.x, it.y + s * 0.75)], c2)
     sk.poly(ellipse_pts(it.x, it.y, s * 0.08, s * 0.55, 8, math.pi * 0.7, math.pi * 2.3) + [(it.x, it.y + s * 0.75)], c)
     for k in (-1, 1):
         sk.line([(it.x + k * s * 0.16, it.y + s * 0.62), (it.x + k * s * 0.1, it.y + s * 0.85)], (80, 60, 40), 1)
@@ -86,7 +94,8 @@ def kite(sk, it, plan, rng):
     s = it.s
     c = it.colour or plan.palette["accent"]
     c2 = plan.palette["accent2"]
-    top, left, right, bottom = (it.x, it.y - s * 0.6), (it.x - s * 0.45, it.y - s * 0.1), (it.x + s * 0.45, it.y - s * 0.1), (it.x, it.y + s * 0.7)
+    top, left, right, bottom = ((it.x, it.y - s * 0.6), (it.x - s * 0.45, it.y - s * 0.1),
+                                (it.x + s * 0.45, it.y - s * 0.1), (it.x, it.y + s * 0.7))
     sk.poly([top, right, (it.x, it.y - s * 0.1)], c)
     sk.poly([top, left, (it.x, it.y - s * 0.1)], c2)
     sk.poly([left, bottom, (it.x, it.y - s * 0.1)], scale(c, 0.8))
@@ -147,8 +156,8 @@ def rocket(sk, it, plan, rng):
     sk.poly([(it.x - s * 0.18, it.y + s * 0.5), (it.x - s * 0.18, it.y - s * 0.2), (it.x, it.y - s * 0.6),
              (it.x + s * 0.18, it.y - s * 0.2), (it.x + s * 0.18, it.y + s * 0.5)], c)
     for k in (-1, 1):
-        sk.poly([(it.x + k * s * 0.18, it.y + s * 0.1), (it.x + k * s * 0.35, it.y + s * 0.55), (it.x + k * s * 0.18, it.y + s * 0.5)],
-                plan.palette["accent"])
+        sk.poly([(it.x + k * s * 0.18, it.y + s * 0.1), (it.x + k * s * 0.35, it.y + s * 0.55),
+                 (it.x + k * s * 0.18, it.y + s * 0.5)], plan.palette["accent"])
     sk.ellipse(it.x, it.y - s * 0.1, s * 0.08, s * 0.08, (90, 160, 220))
 
 
@@ -164,7 +173,8 @@ def _quadruped(sk, it, plan, c, body, head, legs, ears, tail):
     sk.line([(bx + d * s * body * 0.6, by - s * 0.1), (hx, hy)], c, max(1, s * 0.16))
     sk.ellipse(hx, hy, s * head, s * head * 0.85, c)
     for k in ears:
-        sk.poly([(hx + k * s * 0.08, hy - s * head * 0.6), (hx + k * s * 0.12, hy - s * head * 1.7), (hx + k * s * 0.16 + d * 0.01, hy - s * head * 0.4)], c)
+        sk.poly([(hx + k * s * 0.08, hy - s * head * 0.6), (hx + k * s * 0.12, hy - s * head * 1.7),
+                 (hx + k * s * 0.16 + d * 0.01, hy - s * head * 0.4)], c)
     sk.ellipse(hx + d * s * head * 0.4, hy - s * head * 0.15, max(1, s * 0.025), max(1, s * 0.025), (20, 20, 25))
     tx = bx - d * s * body
     sk.line([(tx, by - s * 0.1), (tx - d * s * tail[0], by - s * tail[1])], c, max(1, s * 0.06))
@@ -186,7 +196,8 @@ def deer(sk, it, plan, rng):
     s, d = it.s, _dir(it)
     hx, hy = it.x + d * s * 0.38, it.y - s * 0.83
     for k in (-1, 1):
-        sk.line([(hx, hy - s * 0.1), (hx + k * s * 0.12, hy - s * 0.35), (hx + k * s * 0.2, hy - s * 0.42)], scale(c, 0.7), max(1, s * 0.03))
+        sk.line([(hx, hy - s * 0.1), (hx + k * s * 0.12, hy - s * 0.35), (hx + k * s * 0.2, hy - s * 0.42)],
+                scale(c, 0.7), max(1, s * 0.03))
 
 
 def rabbit(sk, it, plan, rng):
@@ -209,7 +220,8 @@ def owl(sk, it, plan, rng):
     for k in (-1, 1):
         sk.ellipse(it.x + k * s * 0.17, y - s * 0.2, s * 0.15, s * 0.15, (250, 240, 200))
         sk.ellipse(it.x + k * s * 0.17, y - s * 0.2, s * 0.06, s * 0.06, (20, 20, 20))
-        sk.poly([(it.x + k * s * 0.15, y - s * 0.45), (it.x + k * s * 0.35, y - s * 0.7), (it.x + k * s * 0.35, y - s * 0.4)], c)
+        sk.poly([(it.x + k * s * 0.15, y - s * 0.45), (it.x + k * s * 0.35, y - s * 0.7),
+                 (it.x + k * s * 0.35, y - s * 0.4)], c)
     sk.poly([(it.x - s * 0.05, y - s * 0.08), (it.x + s * 0.05, y - s * 0.08), (it.x, y + s * 0.05)], (230, 160, 50))
     sk.line([(it.x - s * 0.5, it.y), (it.x + s * 0.5, it.y)], plan.palette["trunk"], max(2, s * 0.08))
 
@@ -239,6 +251,7 @@ def train(sk, it, plan, rng):
         sk.poly([(x0, it.y - s * 0.1), (x0, it.y - s * 0.75), (x0 + s, it.y - s * 0.75), (x0 + s, it.y - s * 0.1)], col)
         for j in range(3):
             sk.poly([(x0 + s * (0.1 + j * 0.3), it.y - s * 0.6), (x0 + s * (0.3 + j * 0.3), it.y - s * 0.6),
-                     (x0 + s * (0.3 + j * 0.3), it.y - s * 0.4), (x0 + s * (0.1 + j * 0.3), it.y - s * 0.4)], plan.palette["window"])
+                     (x0 + s * (0.3 + j * 0.3), it.y - s * 0.4), (x0 + s * (0.1 + j * 0.3), it.y - s * 0.4)],
+                    plan.palette["window"])
         for j in (0.2, 0.8):
             sk.ellipse(x0 + s * j, it.y - s * 0.1, s * 0.1, s * 0.1, (40, 40, 45))

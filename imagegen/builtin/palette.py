@@ -8,10 +8,14 @@ RGB = tuple[int, int, int]
 
 # Sky stops top -> horizon, sun colour, light (multiplies land), land tint (mixed into land).
 _TIMES = {
-    "dawn": ([(48, 60, 130), (170, 120, 170), (250, 170, 150), (255, 215, 160)], (255, 236, 190), 0.85, (255, 180, 160)),
-    "morning": ([(80, 150, 225), (140, 195, 240), (200, 228, 245), (240, 240, 225)], (255, 250, 225), 1.0, (235, 240, 255)),
-    "noon": ([(40, 120, 220), (90, 165, 240), (160, 210, 250), (215, 238, 250)], (255, 252, 235), 1.05, (255, 255, 255)),
-    "afternoon": ([(60, 130, 210), (130, 185, 230), (220, 215, 200), (250, 215, 160)], (255, 235, 180), 0.97, (255, 225, 180)),
+    "dawn": ([(48, 60, 130), (170, 120, 170), (250, 170, 150), (255, 215, 160)],
+             (255, 236, 190), 0.85, (255, 180, 160)),
+    "morning": ([(80, 150, 225), (140, 195, 240), (200, 228, 245), (240, 240, 225)],
+                (255, 250, 225), 1.0, (235, 240, 255)),
+    "noon": ([(40, 120, 220), (90, 165, 240), (160, 210, 250), (215, 238, 250)],
+             (255, 252, 235), 1.05, (255, 255, 255)),
+    "afternoon": ([(60, 130, 210), (130, 185, 230), (220, 215, 200), (250, 215, 160)],
+                  (255, 235, 180), 0.97, (255, 225, 180)),
     "sunset": ([(40, 30, 95), (150, 60, 120), (240, 110, 90), (255, 190, 100)], (255, 225, 140), 0.72, (255, 130, 90)),
     "night": ([(6, 10, 32), (16, 26, 70), (34, 50, 105), (60, 75, 130)], (245, 240, 215), 0.38, (70, 90, 170)),
 }
@@ -72,7 +76,8 @@ def make_palette(time: str, moods: list[str], colours: list[RGB], motif: float) 
     if "tropical" in moods or "summer" in moods:
         p.update(water=(20, 150, 180), water2=(70, 210, 210), grass=(80, 175, 70), foliage=(30, 140, 70))
     if "dreamy" in moods:
-        sky = [mix(c, t, 0.35) for c, t in zip(sky, [(150, 120, 210), (220, 150, 220), (250, 190, 210), (255, 230, 220)])]
+        sky = [mix(c, t, 0.35)
+               for c, t in zip(sky, [(150, 120, 210), (220, 150, 220), (250, 190, 210), (255, 230, 220)], strict=False)]
         for key in ("grass", "grass2", "foliage", "far", "mid", "water"):
             p[key] = mix(p[key], (200, 160, 220), 0.3)
     if "neon" in moods:
@@ -80,7 +85,8 @@ def make_palette(time: str, moods: list[str], colours: list[RGB], motif: float) 
         p.update(far=(80, 30, 120), mid=(50, 20, 90), grass=(40, 15, 70), grass2=(25, 10, 55),
                  water=(40, 20, 90), water2=(230, 60, 200), accent=(0, 240, 255), accent2=(255, 60, 200))
     if "stormy" in moods:
-        sky = [mix(c, g, 0.7) for c, g in zip(sky, [(40, 45, 55), (70, 75, 90), (100, 105, 115), (130, 135, 140)])]
+        sky = [mix(c, g, 0.7)
+               for c, g in zip(sky, [(40, 45, 55), (70, 75, 90), (100, 105, 115), (130, 135, 140)], strict=False)]
         light *= 0.75
     if "foggy" in moods:  # a pale, low-contrast sky; the haze itself is painted by moods.py
         sky = [mix(hue_shift(c, 0, 0.5), (214, 218, 224), 0.45 + 0.1 * i) for i, c in enumerate(sky)]
@@ -99,7 +105,7 @@ def make_palette(time: str, moods: list[str], colours: list[RGB], motif: float) 
     # Global colour words: the first one washes the sky, the others the land and accents.
     if colours:
         c0 = colours[0]
-        sky = [mix(c, hue_shift(c0, 0, 1, v), 0.5) for c, v in zip(sky, (0.55, 0.8, 1.0, 1.1))]
+        sky = [mix(c, hue_shift(c0, 0, 1, v), 0.5) for c, v in zip(sky, (0.55, 0.8, 1.0, 1.1), strict=False)]
         p["accent"] = c0
         sun = mix(sun, c0, 0.25)
     for i, c in enumerate(colours[1:3]):

@@ -102,7 +102,8 @@ def build_plan(parsed: Parsed, removed: set[str], seed: int, w: int, h: int, tex
         subjects.append(Subject("snow"))
     if "stormy" in moods and "rain" not in concepts and "rain" not in removed:
         subjects.append(Subject("rain"))
-    for mood, extra, place in (("spring", "flowers", "front"), ("tropical", "palm", "right"), ("summer", "flowers", "front")):
+    for mood, extra, place in (("spring", "flowers", "front"), ("tropical", "palm", "right"),
+                               ("summer", "flowers", "front")):
         if mood in moods and extra not in concepts and extra not in removed:  # the season's own things
             subjects.append(Subject(extra, count=8 if extra == "flowers" else 1, place=place))
             concepts.add(extra)
@@ -139,8 +140,9 @@ def build_plan(parsed: Parsed, removed: set[str], seed: int, w: int, h: int, tex
         horizon -= h * 0.08
     horizon += h * ((motif * 7) % 1 - 0.5) * 0.06
     plan = Plan(w, h, horizon, ground, time, moods, palette, concepts=concepts)
-    if ground_is_water and concepts & {"house", "tree", "palm", "cat", "dog", "tent", "temple", "pagoda", "castle", "tower",
-                                        "lighthouse", "mosque", "village", "windmill", "pine", "flowers", "campfire"}:
+    if ground_is_water and concepts & {"house", "tree", "palm", "cat", "dog", "tent", "temple", "pagoda", "castle",
+                                        "tower", "lighthouse", "mosque", "village", "windmill", "pine", "flowers",
+                                        "campfire"}:
         plan.shore = "left" if rng.random() < 0.5 else "right"
     focal = layout.focal_subject(subjects)
     companion = None

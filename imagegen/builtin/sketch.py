@@ -61,7 +61,8 @@ class Sketch:
 
 def ellipse_pts(cx, cy, rx, ry, n=16, a0=0.0, a1=2 * math.pi):
     """Points on an ellipse arc (used by painters that need polygons)."""
-    return [(cx + rx * math.cos(a0 + (a1 - a0) * i / n), cy + ry * math.sin(a0 + (a1 - a0) * i / n)) for i in range(n + 1)]
+    return [(cx + rx * math.cos(a0 + (a1 - a0) * i / n), cy + ry * math.sin(a0 + (a1 - a0) * i / n))
+            for i in range(n + 1)]
 
 
 def ridge(rng, x0, x1, base, top, n, rough=0.35):
@@ -80,5 +81,6 @@ def wave_line(rng, x0, x1, y, amp, n):
     """A soft wavy line of points from x0 to x1 around y."""
     ph = rng.uniform(0, 6.28)
     f = rng.uniform(1.5, 3.5)
-    return [(x0 + (x1 - x0) * i / n, y + amp * math.sin(ph + f * 6.28 * i / n) + amp * 0.4 * math.sin(ph * 2 + 11 * i / n))
+    return [(x0 + (x1 - x0) * i / n,
+             y + amp * math.sin(ph + f * 6.28 * i / n) + amp * 0.4 * math.sin(ph * 2 + 11 * i / n))
             for i in range(n + 1)]

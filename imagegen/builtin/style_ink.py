@@ -75,7 +75,7 @@ class Ink(Renderer):
         if closed:
             pts = pts + [pts[0]]
         base = self.lw * (0.6 + 1.6 * max(0.0, depth - 0.3)) * weight
-        for a, b in zip(pts, pts[1:]):
+        for a, b in zip(pts, pts[1:], strict=False):
             ang = math.atan2(b[1] - a[1], b[0] - a[0])
             w = max(1, round(base * (0.5 + 0.9 * abs(math.sin(ang - math.pi / 4)))))
             self.td.line([a, b], fill=_OUTLINE, width=w)
@@ -107,7 +107,8 @@ class Ink(Renderer):
         if x1 - x0 > self.lw * 3:
             cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
             n = 10 if rx < 20 else 18
-            self.brush([(cx + rx * math.cos(i * 2 * math.pi / n), cy + ry * math.sin(i * 2 * math.pi / n)) for i in range(n)],
+            self.brush([(cx + rx * math.cos(i * 2 * math.pi / n), cy + ry * math.sin(i * 2 * math.pi / n))
+                        for i in range(n)],
                        p.depth, weight=0.8 if p.depth > 0.12 else 0.5)
 
     def do_line(self, p):

@@ -64,7 +64,8 @@ class PaperCut(Renderer):
                 x0, y0, x1, y1 = (v * self.k / q for v in p.pts)
                 if x1 - x0 >= 0.5:
                     md.ellipse((x0 + off, y0 + off * 1.4, x1 + off, y1 + off * 1.4), fill=150)
-        mask = mask.filter(ImageFilter.GaussianBlur(1.0 + depth)).resize((self.iw + q, self.ih + q), Image.Resampling.BILINEAR)
+        mask = mask.filter(ImageFilter.GaussianBlur(1.0 + depth)).resize((self.iw + q, self.ih + q),
+                                                                          Image.Resampling.BILINEAR)
         self.im.paste((25, 18, 30), (0, 0), mask.crop((0, 0, self.iw, self.ih)))
         for p in self.pending:
             getattr(Renderer, "do_" + p.kind)(self, p)
@@ -77,7 +78,8 @@ class PaperCut(Renderer):
         for p in prims:
             if p.kind in ("grad", "glow", "dots", "line", "haze"):
                 self.flush()
-                getattr(self if p.kind == "grad" else Renderer, "do_" + p.kind)(self, p) if p.kind != "grad" else self.do_grad(p)
+                (getattr(self if p.kind == "grad" else Renderer, "do_" + p.kind)(self, p) if p.kind != "grad"
+                 else self.do_grad(p))
                 continue
             layer = round(p.depth * 14)  # shapes at about the same depth are one sheet of card
             if self.layer is not None and layer != self.layer:

@@ -31,7 +31,10 @@ class Pixel(Renderer):
         cx, cy, r = (v * self.k for v in p.pts)
         for i, a in enumerate((0.1, 0.18)):
             rr = r * (0.45 - i * 0.15)
-            self.d.ellipse((cx - rr, cy - rr, cx + rr, cy + rr), fill=mix(self.im.getpixel((min(self.iw - 1, max(0, int(cx))), min(self.ih - 1, max(0, int(cy))))), p.fill, a * p.extra * 2))
+            self.d.ellipse((cx - rr, cy - rr, cx + rr, cy + rr),
+                           fill=mix(self.im.getpixel((min(self.iw - 1, max(0, int(cx))),
+                                                      min(self.ih - 1, max(0, int(cy))))),
+                                    p.fill, a * p.extra * 2))
 
     def finish(self):
         im = self.im.quantize(24, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).convert("RGB")

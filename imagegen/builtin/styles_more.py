@@ -57,7 +57,8 @@ class Watercolour(Renderer):
         w = self.wob
         for _ in range(2):
             j = [self.rng.uniform(-w, w) for _ in range(4)]
-            self.d.ellipse((x0 + j[0], y0 + j[1], max(x0 + j[0], x1 + j[2]), max(y0 + j[1], y1 + j[3])), fill=self.tint(p.fill, 150))
+            self.d.ellipse((x0 + j[0], y0 + j[1], max(x0 + j[0], x1 + j[2]), max(y0 + j[1], y1 + j[3])),
+                           fill=self.tint(p.fill, 150))
 
     def do_line(self, p):
         self.d.line(self.P(p.pts), fill=self.tint(p.fill, 190), width=max(1, round(p.width * self.k)))
@@ -120,7 +121,8 @@ class LowPoly(Renderer):
             self.d.ellipse((x0, y0, x1, y1), fill=p.fill)
             return
         n = 7 if rx > 6 else 5
-        self.facet([(cx + rx * math.cos(0.4 + i * 2 * math.pi / n), cy + ry * math.sin(0.4 + i * 2 * math.pi / n)) for i in range(n)], p.fill)
+        self.facet([(cx + rx * math.cos(0.4 + i * 2 * math.pi / n), cy + ry * math.sin(0.4 + i * 2 * math.pi / n))
+                    for i in range(n)], p.fill)
 
     def do_glow(self, p):
         cx, cy, r = (v * self.k for v in p.pts)
@@ -161,7 +163,8 @@ class Neon(Renderer):
             cx = self.iw / 2
             for i in range(-12, 13):
                 self.d.line([(cx + i * self.iw * 0.01, y0), (cx + i * self.iw * 0.16, y1)], fill=grid, width=self.lw)
-                self.gd.line([((cx + i * self.iw * 0.01) / 2, y0 / 2), ((cx + i * self.iw * 0.16) / 2, y1 / 2)], fill=grid, width=1)
+                self.gd.line([((cx + i * self.iw * 0.01) / 2, y0 / 2), ((cx + i * self.iw * 0.16) / 2, y1 / 2)],
+                             fill=grid, width=1)
             for j in range(1, 12):
                 y = y0 + (y1 - y0) * (j / 11) ** 2
                 self.d.line([(x0, y), (x1, y)], fill=grid, width=self.lw)
@@ -264,7 +267,8 @@ class StainedGlass(Renderer):
         n = 7
         cw, ch = self.iw / n, self.ih / n
         grid = [[(i * cw + (rng.uniform(-0.35, 0.35) * cw if 0 < i < n else 0),
-                  j * ch + (rng.uniform(-0.35, 0.35) * ch if 0 < j < n else 0)) for i in range(n + 1)] for j in range(n + 1)]
+                  j * ch + (rng.uniform(-0.35, 0.35) * ch if 0 < j < n else 0)) for i in range(n + 1)]
+                for j in range(n + 1)]
         for j in range(n):
             for i in range(n):
                 a, b, c, e = grid[j][i], grid[j][i + 1], grid[j + 1][i + 1], grid[j + 1][i]
