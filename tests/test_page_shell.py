@@ -80,3 +80,16 @@ def test_feed_pages_are_ascii_when_their_content_is(app, client, worker):
     assert 'class="post"' in home and "&times;" in home and home.isascii()
     assert client.get("/latest").get_data(as_text=True).isascii()
     assert "Easel &#8212; pictures from prompts" in client.get("/explore").get_data(as_text=True)
+
+
+def test_template_gettext_escapes_arguments_and_reads_the_locale(app):
+    """`_()` in templates is one call now (views/__init__.py); it must still escape what it is given,
+    treat the string as a format string, and follow the reader's language."""
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        page = render_template_string("{{ _('A picture by @%(name)s', name=who) }}|{{ _('100%% sure') }}",
+                                      who="<b>x</b>")
+        assert page == "A picture by @&lt;b&gt;x&lt;/b&gt;|100% sure"
+    with app.test_request_context("/", headers={"Accept-Language": "id"}):
+        assert render_template_string("{{ _('Home') }}") == "Beranda"

@@ -135,6 +135,18 @@ def _cache_template_translations(app: Flask) -> None:
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
     )
 
+    from jinja2 import pass_eval_context
+    from markupsafe import Markup
+
+    @pass_eval_context
+    def template_gettext(eval_ctx, string: str, **variables):
+        """`_()` in templates: what Jinja's newstyle gettext does (escape-aware, always a format
+        string), in one call instead of three nested ones; a feed page makes a dozen of these."""
+        text = gettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    app.jinja_env.globals["_"] = template_gettext
+
 
 def _unread_notifications() -> int:
     from flask_login import current_user
