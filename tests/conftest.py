@@ -32,8 +32,15 @@ def _close_connections():
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path / "data")
+def app(request, tmp_path):
+    """The app on a fresh data folder. A test module that sets `FEDERATED = True` gets a federating
+    instance instead (public URL https://easel.test; fetches to 127.0.0.1 allowed for the fakes)."""
+    if getattr(request.module, "FEDERATED", False):
+        from tests.federation_helpers import fed_app
+
+        app = fed_app(tmp_path / "data", ALLOW_PRIVATE_FEDERATION=True)
+    else:
+        app = make_app(tmp_path / "data")
     yield app
     app.extensions["easel_worker"].stop()
 

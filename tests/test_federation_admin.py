@@ -8,7 +8,7 @@ from models import domain_rules
 from models.db import connect
 from tests import federation_payloads as payloads
 from tests.conftest import AuthActions, make_app
-from tests.federation_helpers import PUBLIC_URL, FakeFediverse, RemoteActor, fed_app, signed_post
+from tests.federation_helpers import PUBLIC_URL, FakeFediverse, RemoteActor, signed_post
 
 ANA = "https://easel.test/u/ana"
 
@@ -20,11 +20,8 @@ def remote():
     fake.close()
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = fed_app(tmp_path / "data", ALLOW_PRIVATE_FEDERATION=True)
-    yield app
-    app.extensions["easel_worker"].stop()
+# conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
+FEDERATED = True
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from tests.federation_helpers import (
     RemoteActor,
     accept_follow,
     drain,
-    fed_app,
     received,
     signed_post,
 )
@@ -28,11 +27,8 @@ def remote():
     fake.close()
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = fed_app(tmp_path / "data", ALLOW_PRIVATE_FEDERATION=True)
-    yield app
-    app.extensions["easel_worker"].stop()
+# conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
+FEDERATED = True
 
 
 @pytest.fixture

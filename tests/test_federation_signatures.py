@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from federation import keys, signatures
 from models.db import connect
 from tests.conftest import AuthActions
-from tests.federation_helpers import FakeFediverse, fed_app, signed_post
+from tests.federation_helpers import FakeFediverse, signed_post
 
 URL = "https://remote.example/users/bob/inbox"
 
@@ -107,11 +107,8 @@ def remote():
     fake.close()
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = fed_app(tmp_path / "data", ALLOW_PRIVATE_FEDERATION=True)
-    yield app
-    app.extensions["easel_worker"].stop()
+# conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
+FEDERATED = True
 
 
 @pytest.fixture

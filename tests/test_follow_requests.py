@@ -8,16 +8,13 @@ import pytest
 from models.db import connect
 from tests import federation_payloads as payloads
 from tests.conftest import AuthActions
-from tests.federation_helpers import AP, FakeFediverse, accept_follow, drain, fed_app, received, signed_post
+from tests.federation_helpers import AP, FakeFediverse, accept_follow, drain, received, signed_post
 
 ANA = "https://easel.test/u/ana"
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = fed_app(tmp_path / "data", ALLOW_PRIVATE_FEDERATION=True)
-    yield app
-    app.extensions["easel_worker"].stop()
+# conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
+FEDERATED = True
 
 
 @pytest.fixture
