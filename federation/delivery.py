@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import threading
 import time
 from urllib.parse import urlsplit
 
 from federation import actor_uri, allow_private, fetch, signatures
 from federation.actors import local_key
+from federation.background import BackgroundThread
 from models import deliveries, domain_rules, instance, users
 from models.db import connect
 
@@ -58,35 +58,14 @@ def deliver_one(config, conn: sqlite3.Connection, row: sqlite3.Row) -> str:
     return "delivered"
 
 
-class DeliveryWorker:
+class DeliveryWorker(BackgroundThread):
     """One thread working the deliveries table."""
+
+    thread_name = "easel-delivery"
 
     def __init__(self, app):
         self.app = app
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> None:
-        if self.running:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="easel-delivery", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 15.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        self._thread = None
-
-    def notify(self) -> None:
-        self._wake.set()
+        super().__init__()
 
     def _loop(self) -> None:
         conn = connect(self.app.config["DATABASE"])

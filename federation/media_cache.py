@@ -32,6 +32,7 @@ from PIL import Image, ImageOps
 
 import federation
 from federation import fetch
+from federation.background import BackgroundThread
 from models import domain_rules, instance
 from models.db import connect
 
@@ -101,8 +102,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-class RemoteMediaCache:
+class RemoteMediaCache(BackgroundThread):
     """The thumbnail folder, what pages ask of it, and the thread that fills it."""
+
+    thread_name = "easel-remote-media"
 
     def __init__(self, app):
         self.app = app
@@ -119,9 +122,7 @@ class RemoteMediaCache:
         self._wanted: OrderedDict[str, None] = OrderedDict()
         self._used: set[str] = set()
         self._stored_bytes = 0  # written since the last maintenance: a cheap hint to evict early
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # --- what pages ask (request threads: a stat, never a fetch) -------------------------------
 
@@ -277,27 +278,6 @@ class RemoteMediaCache:
         return removed
 
     # --- the thread ------------------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> None:
-        if self.running:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="easel-remote-media", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 15.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        self._thread = None
-
-    def notify(self) -> None:
-        self._wake.set()
 
     def _take_wanted(self) -> list[str]:
         with self._lock:
