@@ -189,3 +189,32 @@ def test_account_deletion_sends_delete_actor(app, client, ana, remote, bob):
     drain(app)
     delete = received(remote, "Delete")[0]
     assert delete["actor"] == delete["object"] == "https://easel.test/u/cy"
+
+
+def test_a_moderator_hiding_a_post_withdraws_it_and_unhiding_sends_it_again(app, client, ana, remote, bob):
+    """ana is the admin (first member): she hides her own post as a moderator would anyone's."""
+    post_id = _share(app, client, ana)
+    drain(app)
+    assert ana.post(f"/admin/posts/{post_id}/hide", {"reason": "spam"}, json=True).status_code == 200
+    drain(app)
+    deletes = received(remote, "Delete")
+    assert [d["object"]["id"] for d in deletes] == [f"https://easel.test/p/{post_id}"]
+    assert deletes[0]["actor"] == "https://easel.test/u/ana"
+    assert ana.post(f"/admin/posts/{post_id}/unhide", {"reason": "fine after all"}, json=True).status_code == 200
+    drain(app)
+    assert [c["object"]["id"] for c in received(remote, "Create")] == [f"https://easel.test/p/{post_id}"] * 2
+
+
+def test_hiding_through_a_report_withdraws_the_post(app, client, ana, remote, bob):
+    post_id = _share(app, client, ana)
+    cici = AuthActions(app.test_client())
+    cici.signup("cici")
+    assert cici.post(f"/p/{post_id}/report", {"reason": "spam"}, json=True).status_code in (200, 201)
+    conn = connect(app.config["DATABASE"])
+    report_id = conn.execute("SELECT id FROM reports WHERE post_id = ?", (post_id,)).fetchone()[0]
+    conn.close()
+    drain(app)
+    assert received(remote, "Delete") == []
+    assert ana.post(f"/admin/reports/{report_id}/hide", {"reason": "spam"}, json=True).status_code == 200
+    drain(app)
+    assert [d["object"]["id"] for d in received(remote, "Delete")] == [f"https://easel.test/p/{post_id}"]

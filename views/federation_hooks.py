@@ -16,7 +16,7 @@ import federation
 from federation import activities
 from federation.delivery import enqueue
 from models import federation as fed_model
-from models import posts, users
+from models import posts, reports, users
 from models.db import get_db
 
 log = logging.getLogger("easel.federation")
@@ -77,17 +77,33 @@ def _after_reply(args) -> None:
         send_post(row[0])
 
 
+def _send_delete(conn, config, row) -> None:
+    """Delete(Note) of a local post, from its author, to their followers (and a replied-to remote author)."""
+    author = users.get_user(conn, row["user_id"])
+    if author is None or author["domain"]:
+        return  # another server's post: not ours to withdraw from the fediverse
+    inboxes = fed_model.follower_inboxes(conn, author["id"])
+    if row["reply_to"]:
+        parent = posts.get_row(conn, row["reply_to"])
+        if parent is not None:
+            inboxes += _author_inbox(conn, parent)
+    enqueue(current_app, conn, author["id"], activities.delete(config, author["username"], row["id"]), inboxes)
+
+
 def _after_delete(args) -> None:
     conn, config = _conn_config()
     row = posts.get_row(conn, args["post_id"])
     if row is None or not row["deleted_at"] or row["user_id"] != current_user.id:
         return
-    inboxes = fed_model.follower_inboxes(conn, current_user.id)
-    if row["reply_to"]:
-        parent = posts.get_row(conn, row["reply_to"])
-        if parent is not None:
-            inboxes += _author_inbox(conn, parent)
-    enqueue(current_app, conn, current_user.id, activities.delete(config, current_user.username, row["id"]), inboxes)
+    _send_delete(conn, config, row)
+
+
+def _withdraw_hidden(post_id: int | None) -> None:
+    """A moderator hid a post: the servers that received it are asked to delete their copy."""
+    conn, config = _conn_config()
+    row = posts.get_row(conn, post_id) if post_id else None
+    if row is not None and row["moderation"] == "hidden" and not row["deleted_at"]:
+        _send_delete(conn, config, row)
 
 
 def _after_like(args, undo: bool = False) -> None:
@@ -124,10 +140,20 @@ def _after_settings(args) -> None:
         enqueue(current_app, conn, member["id"], activities.update_person(config, person_doc(member)), inboxes)
 
 
-def _after_approve(args) -> None:
-    """A moderator approved a held post: it goes out now, as it would have when shared."""
-    if args.get("verb") == "approve":
+def _after_post_action(args) -> None:
+    """A moderator's verdict on a post reaches other servers: an approved held post (or an unhidden
+    one) goes out as it would have when shared; a hidden one is withdrawn with a Delete."""
+    if args.get("verb") in ("approve", "unhide"):
         send_post(args["post_id"])
+    elif args.get("verb") == "hide":
+        _withdraw_hidden(args["post_id"])
+
+
+def _after_report(args) -> None:
+    """Resolving a report by hiding its post withdraws the post like hiding it directly."""
+    if args.get("action") == "hide":
+        report = reports.get(get_db(), args["report_id"])
+        _withdraw_hidden(report["post_id"] if report is not None else None)
 
 
 def _before_request():
@@ -148,7 +174,8 @@ def _after_account_delete(leaving) -> None:
 
 
 HOOKS = {
-    "admin_moderation.post_action": _after_approve,
+    "admin_moderation.post_action": _after_post_action,
+    "admin_moderation.resolve": _after_report,
     "generations.share": _after_share,
     "social.reply": _after_reply,
     "social.delete": _after_delete,
