@@ -344,3 +344,11 @@ def test_closed_refuses_invites_too(closed):
     person, response = ask_to_join(closed, invite=invite["code"])
     assert response.status_code == 403 and closed.user("bea") is None
     assert invites.get(closed.db, invite["id"])["uses"] == 0
+
+
+def test_the_waiting_count_reads_its_partial_index(db):
+    """Every moderator's header counts the waiting list: an index search, not a scan of all members."""
+    from models import registration
+
+    plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + registration.WAITING_COUNT_SQL)]
+    assert plan == ["SEARCH users USING INDEX users_status (status=?)"], plan
