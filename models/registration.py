@@ -23,7 +23,7 @@ def waiting_list(conn: sqlite3.Connection, limit: int = 200) -> list[sqlite3.Row
     """Sign-ups waiting for a moderator, oldest first (first come, first served)."""
     return conn.execute(
         "SELECT id, username, signup_note, created_at FROM users"
-        " WHERE status = 'pending' AND domain IS NULL ORDER BY id LIMIT ?",
+        " WHERE status = 'pending' AND status != 'active' AND domain IS NULL ORDER BY id LIMIT ?",
         (limit,),
     ).fetchall()
 
