@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Callable
 
-from models.posts import HIDDEN_AUTHORS, POST_COLUMNS, POST_FROM, hydrate
+from models.posts import HIDDEN_AUTHORS, POST_COLUMNS, POST_FROM, fetch_dicts, hydrate
 
 WINDOW = 7 * 86400
 TRENDING_WINDOW = 86400
@@ -75,7 +75,7 @@ def page(conn: sqlite3.Connection, ids: list[int], viewer_id: int | None) -> lis
     """Hydrated feed items for these ids, in the order given."""
     if not ids:
         return []
-    rows = conn.execute(PAGE_SQL, {"ids": json.dumps(ids), "viewer": viewer_id or 0}).fetchall()
+    rows = fetch_dicts(conn, PAGE_SQL, {"ids": json.dumps(ids), "viewer": viewer_id or 0})
     order = {post_id: i for i, post_id in enumerate(ids)}
     rows.sort(key=lambda row: order[row["id"]])
     return hydrate(conn, rows, viewer_id)

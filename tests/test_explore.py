@@ -218,3 +218,25 @@ def test_cache_recomputes_once_for_concurrent_requests(monkeypatch):
     for thread in threads:
         thread.join()
     assert len(calls) == 1 and results == [([1, 2, 3], [])] * 8
+
+
+def test_the_trending_box_is_drawn_once_per_language_and_ranking(client, db):
+    ana = member(db, "ana")
+    for i in range(2):
+        make_post(db, ana, f"#sea {i}")
+    make_post(db, ana, "#sunset")
+
+    def box(headers=None):
+        page = client.get("/explore", headers=headers or {}).get_data(as_text=True)
+        box = page[page.index('class="panel trending"'):]
+        return box[:box.index("</section>")]
+
+    english = box()
+    assert "Trending today" in english and "#sea" in english and "2 posts" in english
+    assert box() == english
+    indonesian = box({"Accept-Language": "id"})
+    assert "Tren hari ini" in indonesian and "2 postingan" in indonesian
+    assert box() == english  # each language keeps its own box
+
+    make_post(db, ana, "#sea third")  # the app here ranks afresh on every request (no 60 s cache)
+    assert "3 posts" in box() and "2 posts" not in box()
