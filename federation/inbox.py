@@ -60,6 +60,9 @@ def handle(app, conn: sqlite3.Connection, actor: sqlite3.Row, activity: dict, si
         try:
             outcome = follow_requests.follow_or_request(conn, actor["id"], member["id"], _id(activity))
         except social.Blocked:
+            if actor["inbox_url"]:  # say no, so their server does not show the follow as pending for ever
+                enqueue(app, conn, member["id"], activities.reject(config, member["username"], activity),
+                        [actor["inbox_url"]])
             return "blocked"
         if outcome == follow_requests.REQUESTED:
             return "requested"  # a locked member decides; the Accept or Reject goes out then

@@ -67,7 +67,7 @@ def lookup():
         return jsonify({"id": person["id"], "actor": person["actor_uri"], "following": following,
                         "requested": requested, "handle": f"@{person['username']}@{person['domain']}"})
     return render_template("federation_profile.html", person=person, error=error, q=q,
-                           following=following, requested=requested), status
+                           following=following, requested=requested, relation=relation_to(person)), status
 
 
 @bp.get("/card")
@@ -81,7 +81,7 @@ def card():
     person, error = find_remote(q)
     following, requested = _state(person)
     return render_template("partials/_remote_card.html", person=person, error=error, following=following,
-                           requested=requested)
+                           requested=requested, relation=relation_to(person))
 
 
 def _remote_or_404():
@@ -92,6 +92,39 @@ def _remote_or_404():
     if row is None or row["domain"] is None or row["status"] != "active":
         abort(404)
     return row
+
+
+def ties_with(conn, member_id: int, person) -> dict:
+    """What a block is about to end between a member and a remote account, read before it does."""
+    relation = social.relationship(conn, member_id, person["id"])
+    pending = conn.execute("SELECT activity_id FROM follow_requests WHERE requester_id = ? AND target_id = ?",
+                           (person["id"], member_id)).fetchone()
+    return {"we_follow": relation["following"] or relation["requested"],
+            "they_follow": relation["follows_you"] or pending is not None,
+            "their_follow_id": pending[0] if pending else None}
+
+
+def end_ties(person, ties: dict) -> None:
+    """After a member blocks a remote account: tell its server that the follows both ways are over
+    (Undo of our Follow, Reject of theirs: Mastodon drops an accepted follow on a Reject too)."""
+    conn = get_db()
+    config = current_app.config
+    if not person["inbox_url"] or not federation.enabled(config, conn):
+        return
+    me = current_user.username
+    if ties["we_follow"]:
+        enqueue(current_app, conn, current_user.id,
+                activities.undo(config, me, activities.follow(config, me, person["actor_uri"])), [person["inbox_url"]])
+    if ties["they_follow"]:
+        follow = activities.follow_of(config, person["actor_uri"], me, ties["their_follow_id"])
+        enqueue(current_app, conn, current_user.id, activities.reject(config, me, follow), [person["inbox_url"]])
+
+
+def relation_to(person) -> dict:
+    """The signed-in member's follow, mute and block state towards a remote account (for its card)."""
+    if person is None or not current_user.is_authenticated:
+        return {}
+    return social.relationship(get_db(), current_user.id, person["id"])
 
 
 def _state(person) -> tuple[bool, bool]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from models import federation as fed_model
 from models import posts, profiles, social, users
 from models.db import get_db
+from views import federation_ui
 from views.helpers import int_arg, is_htmx, redirect_back, wants_json
 
 bp = Blueprint("profiles", __name__)
@@ -103,18 +105,36 @@ MODERATION = {
 }
 
 
+def _moderation_target(conn, username: str):
+    """A member by name, or an account on another server by `name@host` (issue 10)."""
+    if "@" in username:
+        name, _, host = username.partition("@")
+        return fed_model.remote_by_handle(conn, name, host.lower())
+    return users.get_local_user(conn, username)
+
+
 def _moderate(username: str, verb: str):
     action, key = MODERATION[verb]
     conn = get_db()
-    row = users.get_local_user(conn, username)
+    row = _moderation_target(conn, username)
     if row is None:
         abort(404)
     if row["id"] == current_user.id:
         abort(422)
+    remote = row["domain"] is not None
+    ties = federation_ui.ties_with(conn, current_user.id, row) if remote and verb == "block" else None
     action(conn, current_user.id, row["id"])
+    if ties:
+        federation_ui.end_ties(row, ties)
     relation = social.relationship(conn, current_user.id, row["id"])
+    handle = f"{row['username']}@{row['domain']}" if remote else row["username"]
     if wants_json():
-        return jsonify({key: relation[key], "username": row["username"]})
+        return jsonify({key: relation[key], "username": handle})
+    if remote:
+        if is_htmx():
+            return render_template("partials/_remote_card.html", person=row, relation=relation,
+                                   following=relation["following"], requested=relation["requested"])
+        return redirect_back(url_for("federation_ui.lookup", q=f"@{handle}"))
     if is_htmx():
         member = dict(row)
         member["avatar_name"] = profiles.avatar_name(conn, row["id"])
