@@ -80,6 +80,19 @@ def follower_inboxes(conn: sqlite3.Connection, user_id: int) -> list[str]:
              AND coalesce(u.shared_inbox_url, u.inbox_url) IS NOT NULL""", (user_id,))]
 
 
+def related_inboxes(conn: sqlite3.Connection, user_id: int) -> list[str]:
+    """Every server that knows a member as a follower, followee or by a follow request either way:
+    where a leaving member's Delete goes, so none of them keeps a follow (or a request) to nobody."""
+    return [row[0] for row in conn.execute(
+        """SELECT DISTINCT coalesce(u.shared_inbox_url, u.inbox_url) FROM users u
+           WHERE u.domain IS NOT NULL AND u.status = 'active' AND coalesce(u.shared_inbox_url, u.inbox_url) IS NOT NULL
+             AND u.id IN (SELECT follower_id FROM follows WHERE followee_id = :m
+                          UNION SELECT followee_id FROM follows WHERE follower_id = :m
+                          UNION SELECT requester_id FROM follow_requests WHERE target_id = :m
+                          UNION SELECT target_id FROM follow_requests WHERE requester_id = :m)""",
+        {"m": user_id})]
+
+
 def outbox_posts(conn: sqlite3.Connection, user_id: int, limit: int = 20) -> list[dict]:
     """A member's newest public top-level posts, hydrated (the outbox's first page)."""
     items, _cursor = posts_model.feed(conn, "user_posts", None, None, limit, author=user_id)

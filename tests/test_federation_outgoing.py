@@ -191,6 +191,25 @@ def test_account_deletion_sends_delete_actor(app, client, ana, remote, bob):
     assert delete["actor"] == delete["object"] == "https://easel.test/u/cy"
 
 
+def test_account_deletion_reaches_a_server_whose_follow_request_waits(app, client, ana, remote, bob):
+    """cy approves followers; bob's request is still waiting when cy leaves: his server hears of it."""
+    AuthActions(client).logout()
+    cy = AuthActions(client)
+    cy.signup("cy")
+    cy.post("/settings/followers", {"locked": "on"})
+    follow = {"id": f"{bob.uri}#follow-cy", "type": "Follow", "actor": bob.uri, "object": "https://easel.test/u/cy"}
+    signed_post(client, "/u/cy/inbox", follow, bob.key_id, bob.private)
+    conn = connect(app.config["DATABASE"])
+    assert conn.execute("SELECT count(*) FROM follow_requests").fetchone()[0] == 1
+    conn.close()
+    drain(app)
+    remote.received.clear()
+    assert cy.post("/settings/delete", {"password": "correct horse"}, json=True).status_code == 200
+    drain(app)
+    deletes = received(remote, "Delete")
+    assert len(deletes) == 1 and deletes[0]["object"] == "https://easel.test/u/cy"
+
+
 def test_a_moderator_hiding_a_post_withdraws_it_and_unhiding_sends_it_again(app, client, ana, remote, bob):
     """ana is the admin (first member): she hides her own post as a moderator would anyone's."""
     post_id = _share(app, client, ana)

@@ -157,12 +157,13 @@ def _after_report(args) -> None:
 
 
 def _before_request():
-    """Deleting an account ends its follows in the same transaction: note where its followers are first."""
+    """Deleting an account ends its follows and follow requests in the same transaction: note first
+    which servers know of them (followers, followees, requests either way)."""
     if request.method == "POST" and request.endpoint == "account.delete" and current_user.is_authenticated:
         conn = get_db()
         if federation.enabled(current_app.config, conn):
             g.federation_leaving = (current_user.id, current_user.username,
-                                    fed_model.follower_inboxes(conn, current_user.id))
+                                    fed_model.related_inboxes(conn, current_user.id))
 
 
 def _after_account_delete(leaving) -> None:
