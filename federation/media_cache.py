@@ -1,4 +1,5 @@
-"""Local thumbnails of remote pictures (issue 10), fetched in the background, never during a request.
+"""Local thumbnails of remote pictures and avatars (issue 10), fetched in the background, never during
+a request (so readers' browsers never ask other servers, which would learn who reads what).
 
 A remote post's pictures are media rows with a `remote_url`. A daemon thread in the serving process
 (started and stopped beside the delivery thread) fetches each new one through the SSRF-safe fetcher,
@@ -143,12 +144,15 @@ class RemoteMediaCache(BackgroundThread):
         return name
 
     def card_fact(self, post: dict) -> tuple:
-        """Which of a card's remote pictures have a thumbnail: part of the post card's cache key."""
+        """Which of a card's remote pictures (and its author's avatar) have a thumbnail: part of the post
+        card's cache key."""
         images = list(post.get("images") or ())
         quoted = post.get("quoted")
         if quoted and quoted.get("images"):
             images.append(quoted["images"][0])
-        return tuple(self.cached_name(image["remote_url"]) for image in images if image.get("remote_url"))
+        pictures = tuple(self.cached_name(image["remote_url"]) for image in images if image.get("remote_url"))
+        avatar = post.get("remote_avatar_url")
+        return (*pictures, self.cached_name(avatar)) if avatar else pictures
 
     def shown(self, name: str) -> None:
         """A thumbnail was served: it counts as recently used."""

@@ -187,6 +187,21 @@ def test_private_address_refused_without_allow_private(tmp_path, images):
         conn.close()
 
 
+def test_a_remote_authors_avatar_is_cached_too(app, cache, db, images):
+    avatar = images.serve("/files/bob.png", picture(400, 400, "PNG"))
+    post_id = remote_post(db, images.serve("/files/a.jpg", picture(800, 600)))
+    db.execute("UPDATE users SET avatar_url = ? WHERE domain = 'remote.example'", (avatar,))
+    client = app.test_client()
+    assert f'src="{avatar}"' in page(client, post_id)  # until the thread has it: the remote URL
+    assert f'src="{avatar}"' in client.get("/latest").get_data(as_text=True)
+
+    assert cache.fetch_one(db, avatar) == "stored"
+    assert local_src(avatar) in page(client, post_id) and f'src="{avatar}"' not in page(client, post_id)
+    assert local_src(avatar) in client.get("/latest").get_data(as_text=True)  # the cached card was drawn again
+    with Image.open(cache.folder / thumb_name(avatar)) as thumb:
+        assert (thumb.format, thumb.size) == ("WEBP", (400, 400))
+
+
 def test_page_never_waits_for_a_slow_server(app, cache, db, images):
     slow = threading.Event()
     url = images.serve("/files/slow.jpg", picture(800, 600), hold=slow)
