@@ -64,6 +64,16 @@ def db(app):
 
 
 @pytest.fixture
+def remote():
+    """A fake fediverse server on 127.0.0.1 (tests/federation_helpers.py) for the federation tests."""
+    from tests.federation_helpers import FakeFediverse
+
+    fake = FakeFediverse()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
 def worker(app):
     pool = app.extensions["easel_worker"]
     pool.start()

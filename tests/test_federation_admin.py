@@ -5,19 +5,11 @@ from __future__ import annotations
 import pytest
 
 from models import domain_rules
-from models.db import connect
 from tests import federation_payloads as payloads
 from tests.conftest import AuthActions, make_app
-from tests.federation_helpers import PUBLIC_URL, FakeFediverse, RemoteActor, signed_post
+from tests.federation_helpers import PUBLIC_URL, RemoteActor, signed_post
 
 ANA = "https://easel.test/u/ana"
-
-
-@pytest.fixture
-def remote():
-    fake = FakeFediverse()
-    yield fake
-    fake.close()
 
 
 # conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
@@ -29,13 +21,6 @@ def admin(client):
     auth = AuthActions(client)
     auth.signup("ana")  # the first member is the admin
     return auth
-
-
-@pytest.fixture
-def db(app):
-    conn = connect(app.config["DATABASE"])
-    yield conn
-    conn.close()
 
 
 def _host(remote) -> str:

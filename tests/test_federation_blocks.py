@@ -7,29 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from models.db import connect
 from tests import federation_payloads as payloads
 from tests.conftest import AuthActions
-from tests.federation_helpers import FakeFediverse, accept_follow, drain, received, signed_post
+from tests.federation_helpers import accept_follow, drain, received, signed_post
 
 ANA = "https://easel.test/u/ana"
 
 # conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
 FEDERATED = True
-
-
-@pytest.fixture
-def db(app):
-    conn = connect(app.config["DATABASE"])
-    yield conn
-    conn.close()
-
-
-@pytest.fixture
-def remote():
-    fake = FakeFediverse()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

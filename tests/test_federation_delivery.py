@@ -13,14 +13,7 @@ from models import deliveries, domain_rules
 from models import federation as fed_model
 from models.db import connect
 from tests.conftest import AuthActions
-from tests.federation_helpers import FakeFediverse, fed_app
-
-
-@pytest.fixture
-def remote():
-    fake = FakeFediverse()
-    yield fake
-    fake.close()
+from tests.federation_helpers import fed_app
 
 
 @pytest.fixture

@@ -7,14 +7,6 @@ import socket
 import pytest
 
 from federation import fetch
-from tests.federation_helpers import FakeFediverse
-
-
-@pytest.fixture
-def remote():
-    fake = FakeFediverse()
-    yield fake
-    fake.close()
 
 
 def test_fetches_json_with_activity_accept(remote):

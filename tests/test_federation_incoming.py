@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from federation import keys
-from models.db import connect
 from tests import federation_payloads as payloads
 from tests.conftest import AuthActions, wait_for_status
 from tests.federation_helpers import (
-    FakeFediverse,
     RemoteActor,
     accept_follow,
     drain,
@@ -18,13 +16,6 @@ from tests.federation_helpers import (
 )
 
 ANA = "https://easel.test/u/ana"
-
-
-@pytest.fixture
-def remote():
-    fake = FakeFediverse()
-    yield fake
-    fake.close()
 
 
 # conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
@@ -36,13 +27,6 @@ def ana(client):
     auth = AuthActions(client)
     auth.signup("ana")
     return auth
-
-
-@pytest.fixture
-def db(app):
-    conn = connect(app.config["DATABASE"])
-    yield conn
-    conn.close()
 
 
 @pytest.fixture

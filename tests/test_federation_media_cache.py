@@ -98,13 +98,6 @@ def cache(app):
     return app.extensions["easel_media_cache"]
 
 
-@pytest.fixture
-def db(app):
-    conn = connect(app.config["DATABASE"])
-    yield conn
-    conn.close()
-
-
 def remote_post(db, *urls: str, uri: str = "https://remote.example/notes/1") -> int:
     bob = fed_model.upsert_remote(db, "https://remote.example/users/bob", {
         "username": "bob", "domain": "remote.example", "inbox_url": "https://remote.example/users/bob/inbox",

@@ -6,16 +6,9 @@ import pytest
 
 from models.db import connect
 from tests.conftest import AuthActions, wait_for_status
-from tests.federation_helpers import FakeFediverse, accept_follow, drain, fed_app, received, signed_post
+from tests.federation_helpers import accept_follow, drain, fed_app, received, signed_post
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-
-
-@pytest.fixture
-def remote():
-    fake = FakeFediverse()
-    yield fake
-    fake.close()
 
 
 # conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).

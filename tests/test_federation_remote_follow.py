@@ -6,15 +6,7 @@ import pytest
 
 from models.db import connect
 from tests.conftest import AuthActions
-from tests.federation_helpers import FakeFediverse, accept_follow, drain, fed_app, received
-
-
-@pytest.fixture
-def remote():
-    fake = FakeFediverse()
-    yield fake
-    fake.close()
-
+from tests.federation_helpers import accept_follow, drain, fed_app, received
 
 # conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
 FEDERATED = True

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from federation import keys, signatures
 from models.db import connect
 from tests.conftest import AuthActions
-from tests.federation_helpers import FakeFediverse, signed_post
+from tests.federation_helpers import signed_post
 
 URL = "https://remote.example/users/bob/inbox"
 
@@ -99,13 +99,6 @@ def test_signature_must_cover_digest_and_date(pair):
 
 
 # --- the inbox ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def remote():
-    fake = FakeFediverse()
-    yield fake
-    fake.close()
-
 
 # conftest's `app` fixture gives this module a federating instance (public URL, fakes on 127.0.0.1).
 FEDERATED = True
