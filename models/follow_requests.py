@@ -184,10 +184,15 @@ def rejected_by_remote(conn: sqlite3.Connection, remote_id: int, member_id: int 
         return row["requester_id"]
 
 
+def between(conn: sqlite3.Connection, requester_id: int, target_id: int) -> sqlite3.Row | None:
+    """The request one account has made of another, if it is waiting."""
+    return conn.execute("SELECT * FROM follow_requests WHERE requester_id = ? AND target_id = ?",
+                        (requester_id, target_id)).fetchone()
+
+
 def _outgoing(conn: sqlite3.Connection, remote_id: int, member_id: int | None, activity_id: str | None):
     if member_id is not None:
-        return conn.execute("SELECT * FROM follow_requests WHERE requester_id = ? AND target_id = ?",
-                            (member_id, remote_id)).fetchone()
+        return between(conn, member_id, remote_id)
     if activity_id:
         return conn.execute("SELECT * FROM follow_requests WHERE activity_id = ? AND target_id = ?",
                             (activity_id, remote_id)).fetchone()

@@ -97,11 +97,10 @@ def _remote_or_404():
 def ties_with(conn, member_id: int, person) -> dict:
     """What a block is about to end between a member and a remote account, read before it does."""
     relation = social.relationship(conn, member_id, person["id"])
-    pending = conn.execute("SELECT activity_id FROM follow_requests WHERE requester_id = ? AND target_id = ?",
-                           (person["id"], member_id)).fetchone()
+    pending = follow_requests.between(conn, person["id"], member_id)
     return {"we_follow": relation["following"] or relation["requested"],
             "they_follow": relation["follows_you"] or pending is not None,
-            "their_follow_id": pending[0] if pending else None}
+            "their_follow_id": pending["activity_id"] if pending else None}
 
 
 def end_ties(person, ties: dict) -> None:
