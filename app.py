@@ -43,6 +43,7 @@ DEFAULTS = {
     "REGISTRATION_MODE": "approval",
     "FEED_PAGE_SIZE": 20,
     "EXPLORE_CACHE_SECONDS": 60,
+    "NODEINFO_CACHE_SECONDS": 3600,  # NodeInfo's usage counts: crawlers ask often, counting takes seconds at 1M posts
     # Rate limits (README "Account security and limits"): sign-in per IP and per account name,
     # sign-up per IP, and per member: posts/replies/quotes, generation requests, reports.
     "LOGIN_RATE_LIMIT": "25 per 5 minutes",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.db import connect
-from tests.conftest import AuthActions, make_app
+from tests.conftest import AuthActions, make_app, wait_for_status
 from tests.federation_helpers import AP, fed_app
 
 LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
@@ -65,6 +65,19 @@ def test_host_meta_and_nodeinfo(client, ana):
     assert info["protocols"] == ["activitypub"]
     assert info["openRegistrations"] is True  # the tests' registration mode is open
     assert info["usage"]["users"]["total"] == 1 and info["usage"]["localPosts"] == 0
+
+
+def test_nodeinfo_counts_are_reused_for_an_hour(client, ana, app, worker):
+    def local_posts():
+        return client.get("/nodeinfo/2.1").get_json(force=True)["usage"]["localPosts"]
+
+    assert local_posts() == 0
+    generation = ana.generate("a kite over the dunes")
+    wait_for_status(client, generation)
+    assert ana.post(f"/generations/{generation}/share", {"caption": "Kite"}, json=True).status_code in (200, 201)
+    assert local_posts() == 0  # crawlers get the figures counted within the hour
+    app.config["NODEINFO_CACHE_SECONDS"] = 0
+    assert local_posts() == 1
 
 
 @pytest.mark.parametrize("accept", [AP, LD])

@@ -9,11 +9,14 @@ from __future__ import annotations
 import html
 import json
 import logging
+import threading
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request
 
 import federation
+import gate
 from federation import AS_CONTEXT, activities, actors, inbox, signatures, webfinger
 from federation.fetch import FetchError
 from models import domain_rules, posts, profiles, users
@@ -93,12 +96,26 @@ def nodeinfo_links():
                        kind="application/json")
 
 
+def nodeinfo_usage() -> dict:
+    """NodeInfo's usage figures, counted at most once per NODEINFO_CACHE_SECONDS: at a million posts
+    the counting takes seconds, all of it in SQLite, so other requests run meanwhile (gate.opened)
+    and one count serves every crawler that asks while it runs."""
+    state = current_app.extensions["easel_nodeinfo_usage"]
+    max_age = float(current_app.config["NODEINFO_CACHE_SECONDS"])
+    if state["value"] is not None and time.time() - state["at"] < max_age:
+        return state["value"]
+    with gate.opened(), state["lock"]:
+        if state["value"] is None or time.time() - state["at"] >= max_age:
+            state["value"], state["at"] = fed_model.usage(get_db()), time.time()
+        return state["value"]
+
+
 @bp.get("/nodeinfo/2.1")
 def nodeinfo():
     require_enabled()
     from app import __version__
 
-    usage = fed_model.usage(get_db())
+    usage = nodeinfo_usage()
     doc = {
         "version": "2.1",
         "software": {"name": "easel", "version": __version__},
@@ -295,6 +312,7 @@ def member_inbox(username: str):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.extensions["easel_nodeinfo_usage"] = {"value": None, "at": 0.0, "lock": threading.Lock()}
     app.extensions["csrf"].exempt(bp)  # servers sign their requests; there is no form to carry a token
     app.before_request(_negotiate)
     app.after_request(_vary_accept)
