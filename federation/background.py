@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 
 
-class BackgroundThread:
+class BackgroundThread(ABC):
+    """Subclasses give the thread's name and its `_loop`, which returns once `_stop` is set."""
+
     thread_name = "easel-background"
 
     def __init__(self):
@@ -35,5 +38,6 @@ class BackgroundThread:
         """Work arrived: run the loop now instead of at its next timeout."""
         self._wake.set()
 
+    @abstractmethod
     def _loop(self) -> None:
-        raise NotImplementedError
+        """The thread's work: wait on `_wake` (with a timeout), do what is due, until `_stop` is set."""
