@@ -59,15 +59,19 @@ def local_members(conn: sqlite3.Connection, limit: int = 10_000) -> list[sqlite3
     ).fetchall()
 
 
+# Named so a test can keep their plans on the indexes of migration 16 (without ANALYZE SQLite would
+# rather walk every active member than the handful of staff).
+STAFF_SQL = """SELECT id, username, role, display_name FROM users INDEXED BY users_staff
+               WHERE domain IS NULL AND status = 'active' AND role IN ('admin', 'moderator')
+               ORDER BY role = 'moderator', id"""
+ACTIVE_COUNT_SQL = "SELECT count(*) FROM users WHERE domain IS NULL AND status = 'active'"
+
+
 def staff(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Active admins, then moderators, as /about lists them."""
-    return conn.execute(
-        """SELECT id, username, role, display_name FROM users
-           WHERE domain IS NULL AND status = 'active' AND role IN ('admin', 'moderator')
-           ORDER BY role = 'moderator', id"""
-    ).fetchall()
+    return conn.execute(STAFF_SQL).fetchall()
 
 
 def active_count(conn: sqlite3.Connection) -> int:
     """Local members who can sign in (not waiting, rejected, suspended or deleted)."""
-    return conn.execute("SELECT count(*) FROM users WHERE domain IS NULL AND status = 'active'").fetchone()[0]
+    return conn.execute(ACTIVE_COUNT_SQL).fetchone()[0]

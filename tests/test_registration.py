@@ -351,4 +351,17 @@ def test_the_waiting_count_reads_its_partial_index(db):
     from models import registration
 
     plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + registration.WAITING_COUNT_SQL)]
-    assert plan == ["SEARCH users USING INDEX users_status (status=?)"], plan
+    # either partial index answers it: the waiting list's own (users_status) or local members' by status
+    assert plan in (["SEARCH users USING INDEX users_status (status=?)"],
+                    ["SEARCH users USING INDEX users_local_status (status=?)"]), plan
+
+
+def test_the_about_page_reads_staff_and_member_count_from_indexes(db):
+    """/about lists staff and counts members for every visitor: index searches, not a walk of every member."""
+    from models import registration
+
+    def plan(sql):
+        return [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql)]
+
+    assert plan(registration.STAFF_SQL)[0] == "SEARCH users USING INDEX users_staff (role=?)"
+    assert plan(registration.ACTIVE_COUNT_SQL) == ["SEARCH users USING INDEX users_local_status (status=?)"]
