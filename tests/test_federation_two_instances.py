@@ -1,8 +1,9 @@
 """Issue 10, step 9: two Easel instances on 127.0.0.1 federating end to end, over real HTTP.
 
 Each instance is a create_app() on its own data folder, served by werkzeug in a thread on its own
-port, with PUBLIC_URL http://127.0.0.1:<port> and private-address fetching allowed. Members act
-through each app's test client; everything between the instances goes over HTTP, signed.
+port behind the gate (as `python app.py` serves), with PUBLIC_URL http://127.0.0.1:<port> and
+private-address fetching allowed. Members act through each app's test client; everything between
+the instances goes over HTTP, signed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 import pytest
 from werkzeug.serving import make_server
 
+from gate import Gate
 from models.db import connect
 from tests.conftest import AuthActions, make_app, wait_for_status
 
@@ -23,7 +25,8 @@ class Instance:
     def __init__(self, data_dir):
         self.data_dir = data_dir
         self.app = None
-        self.server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
+        # behind the gate, as `python app.py` serves (a fetch from the other instance opens it)
+        self.server = make_server("127.0.0.1", 0, Gate(1).wrap(self._wsgi), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.host = self.url.split("//")[1]
         self._make_app()

@@ -136,3 +136,57 @@ def test_opened_without_the_gate_is_harmless(held):
             pass
     assert the_gate._slots.acquire(timeout=1)  # the slot came back exactly once
     assert not the_gate._slots.acquire(blocking=False)
+
+
+def _connection_seen(app, the_gate=None, inside_opened=False):
+    """The connection get_db() gives a request on a new thread (behind the_gate if given)."""
+    seen = []
+
+    def run():
+        with app.app_context():
+            if the_gate is None:
+                seen.append(get_db())
+                return
+            with the_gate.held():
+                if inside_opened:
+                    with gate.opened():
+                        seen.append(get_db())
+                else:
+                    seen.append(get_db())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(5)
+    return seen[0]
+
+
+def test_requests_behind_a_one_slot_gate_share_one_connection(tmp_path):
+    """One page cache for all request threads; anyone else (no gate, inside opened(), a gate of
+    several slots) keeps a connection of its own thread."""
+    app = make_app(tmp_path)
+    one_slot = gate.Gate(1)
+    first, second = _connection_seen(app, one_slot), _connection_seen(app, one_slot)
+    assert first is second
+    assert first.execute("PRAGMA cache_size").fetchone()[0] < -2000  # the bigger cache
+    assert _connection_seen(app) is not first
+    assert _connection_seen(app, one_slot, inside_opened=True) is not first
+    several = gate.Gate(2)
+    assert _connection_seen(app, several) is not _connection_seen(app, several)
+
+
+def test_a_transaction_left_on_the_shared_connection_ends_with_the_request(tmp_path):
+    """Teardown rolls back whatever a request left open, on the shared connection too, even when
+    the last connection it asked for was its own (inside opened())."""
+    app = make_app(tmp_path)
+    one_slot = gate.Gate(1)
+    with one_slot.held():
+        with app.app_context():
+            shared = get_db()
+            with gate.opened():
+                own = get_db()
+            assert own is not shared
+            shared.execute("BEGIN")
+            shared.execute("INSERT INTO instance_settings (key, value, updated_at) VALUES ('left', 'open', 0)")
+        assert not shared.in_transaction
+        with app.app_context():
+            assert get_db().execute("SELECT count(*) FROM instance_settings WHERE key = 'left'").fetchone()[0] == 0

@@ -349,8 +349,11 @@ def test_cached_cards_never_leak_one_viewers_state_or_token(app, client, ana_pos
     assert again.count('class="act act-like is-on"') == 1 and ">2<" in again  # fresh count, not a stale card
 
 
-def test_concurrent_toggles_over_real_http_keep_exact_counts(app, ana_post, db):
-    """12 members double-click like, unlike and repost at once against a real threaded HTTP server."""
+@pytest.mark.parametrize("gated", [False, True], ids=["every-thread-at-once", "behind-the-gate"])
+def test_concurrent_toggles_over_real_http_keep_exact_counts(app, ana_post, db, gated):
+    """12 members double-click like, unlike and repost at once against a real threaded HTTP server;
+    behind the server's gate they also share one SQLite connection, and sign-ups open the gate
+    while they hash (their own connection meanwhile)."""
     import http.cookiejar
     import re
     import threading
@@ -359,7 +362,9 @@ def test_concurrent_toggles_over_real_http_keep_exact_counts(app, ana_post, db):
 
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    import gate
+
+    server = make_server("127.0.0.1", 0, gate.Gate(1).wrap(app) if gated else app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from gate import Gate
 from tests.conftest import make_app
 
 HERE = Path(__file__).resolve().parent
@@ -105,8 +106,9 @@ def easel_app(tmp_path):
 
 @pytest.fixture
 def base_url(easel_app):
-    """Serve the app on a free port of 127.0.0.1 in a daemon thread; yield its URL."""
-    server = make_server("127.0.0.1", 0, easel_app, threaded=True)
+    """Serve the app on a free port of 127.0.0.1 in a daemon thread, behind the gate as `python app.py`
+    serves it (requests take turns and share one SQLite connection); yield its URL."""
+    server = make_server("127.0.0.1", 0, Gate(1).wrap(easel_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="easel-e2e-server", daemon=True)
     thread.start()
     try:
