@@ -15,8 +15,8 @@ then wait for SQLite's lock while holding the gate.
 With one slot, only the holder touches the database, so the requests behind the gate share one
 SQLite connection (models/db.py `get_db`): one page cache instead of one per thread, which the
 requests' own writes do not throw away (SQLite empties a connection's cache whenever another
-connection has written), and ~15 MB less memory. A request that opens the gate uses its thread's
-own connection until it is back inside.
+connection has written), and ~10 MB less memory at a million posts. A request that opens the
+gate uses its thread's own connection until it is back inside.
 
 Only the server (`python app.py`) wraps the app in the gate; tests that call the app directly,
 the CLI and the worker threads never hold it, and `opened()` is then a no-op.

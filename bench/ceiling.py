@@ -23,14 +23,13 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import Client, Stats, _own_cpu_seconds, pct  # noqa: E402
+from bench.load import Client, Stats, _own_cpu_seconds, pct, run_closed_loop  # noqa: E402
 
 SERVE_CODE = r"""
 import logging, sys, time
@@ -67,13 +66,10 @@ def cpu_seconds(pid: int) -> float:
 
 def phase(port: int, path: str, connections: int, duration: float) -> tuple[Stats, float]:
     stats = Stats()
-    barrier = threading.Barrier(connections + 1)
-    deadline: list[float] = []
 
-    def worker() -> None:
+    def one_connection(_index: int, deadline: float) -> None:
         client = Client("127.0.0.1", port)
-        barrier.wait()
-        while time.perf_counter() < deadline[0]:
+        while time.perf_counter() < deadline:
             started = time.perf_counter()
             try:
                 status, _text, _ = client.request("GET", path)
@@ -83,15 +79,7 @@ def phase(port: int, path: str, connections: int, duration: float) -> tuple[Stat
             stats.record(path, time.perf_counter() - started, status)
         client.close()
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    began = time.perf_counter()
-    deadline.append(began + duration)
-    barrier.wait()
-    for thread in threads:
-        thread.join(timeout=duration + 60)
-    return stats, time.perf_counter() - began
+    return stats, run_closed_loop(connections, duration, one_connection)
 
 
 def main(argv: list[str] | None = None) -> None:

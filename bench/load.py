@@ -306,27 +306,15 @@ def warm_up(host: str, port: int, members: list[Member], connections: int) -> No
         t.join(timeout=600)
 
 
-def run_phase(host: str, port: int, members: list[Member], connections: int, duration: float,
-              mix: list[tuple[str, int]], deep_share: float, seed: int) -> tuple[Stats, float]:
-    stats = Stats()
-    routes = [r for r, _ in mix]
-    cum, acc = [], 0
-    for _, w in mix:
-        acc += w
-        cum.append(acc)
+def run_closed_loop(connections: int, duration: float, one_connection) -> float:
+    """`connections` threads started together, each running `one_connection(index, deadline)` (its
+    own persistent connection, one request after another until the deadline); the elapsed seconds."""
     start_gate = threading.Barrier(connections + 1)
     deadline_box: list[float] = []
 
     def worker(index: int) -> None:
-        rng = random.Random(seed * 1000 + index)
-        mine = members[index::connections] or members
-        client = Client(host, port)
         start_gate.wait()
-        deadline = deadline_box[0]
-        while time.perf_counter() < deadline:
-            route = rng.choices(routes, cum_weights=cum)[0]
-            one_request(client, rng.choice(mine), route, rng, stats, deep_share)
-        client.close()
+        one_connection(index, deadline_box[0])
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
     for t in threads:
@@ -336,7 +324,28 @@ def run_phase(host: str, port: int, members: list[Member], connections: int, dur
     start_gate.wait()
     for t in threads:
         t.join(timeout=duration + 60)
-    return stats, time.perf_counter() - began
+    return time.perf_counter() - began
+
+
+def run_phase(host: str, port: int, members: list[Member], connections: int, duration: float,
+              mix: list[tuple[str, int]], deep_share: float, seed: int) -> tuple[Stats, float]:
+    stats = Stats()
+    routes = [r for r, _ in mix]
+    cum, acc = [], 0
+    for _, w in mix:
+        acc += w
+        cum.append(acc)
+
+    def one_connection(index: int, deadline: float) -> None:
+        rng = random.Random(seed * 1000 + index)
+        mine = members[index::connections] or members
+        client = Client(host, port)
+        while time.perf_counter() < deadline:
+            route = rng.choices(routes, cum_weights=cum)[0]
+            one_request(client, rng.choice(mine), route, rng, stats, deep_share)
+        client.close()
+
+    return stats, run_closed_loop(connections, duration, one_connection)
 
 
 def _own_cpu_seconds() -> float:
